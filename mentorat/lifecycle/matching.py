@@ -1,0 +1,53 @@
+"""Matching: propose pairs when the call closes, wait for the operator's approval, then
+introduce each pair and tell the others why they were not matched this time."""
+
+from __future__ import annotations
+
+from mentorat import pairing
+from mentorat.lifecycle.context import PhaseContext, person_ctx
+from mentorat.outbox import person_letter
+from models import Application
+
+
+def advance(ctx: PhaseContext) -> bool:
+    """Returns True once the pairs are approved (the later phases may go on)."""
+    cohort = ctx.cohort
+    if ctx.now < ctx.timeline.call_closes_at:
+        return False
+    decision = pairing.current_decision(ctx.session, cohort)
+    if decision is None:
+        decision = pairing.propose(ctx.session, cohort, now=ctx.now, actor="flow")
+        ctx.counts["proposals"] += 1
+    if cohort.matching_approved_at is None:
+        report = decision.report
+        ctx.send([ctx.operator_letter(
+            "alert_matching_ready", decision.id, kind="matching_ready",
+            title="Proposition de binômes prête à valider",
+            lines=[f"Binômes proposés : {len(ctx.pairs('proposed'))}",
+                   f"Score moyen : {report.get('mean_score', '–')}",
+                   f"Personnes sans binôme : {len(decision.unmatched)}",
+                   f"Pour valider : mentorat matching approve --cohort {cohort.code}"],
+        )], "operator_alert")
+        return False
+    deadline = ctx.timeline.charter_deadline
+    letters = []
+    for pair in ctx.pairs("approved", "active"):
+        for me, other in ((pair.mentor, pair.mentee), (pair.mentee, pair.mentor)):
+            letters.append(person_letter(
+                "pair_introduction", "introduction", pair.id, me.person, role=me.role,
+                partner=person_ctx(other),
+                explanation=[part.strip() for part in pair.explanation.split(";") if part.strip()],
+                charter_url=ctx.url(me.person_id, "charter", pair.id),
+                charter_deadline=deadline))
+    ctx.send(letters, "pair_introduction")
+    reasons = {u["application_id"]: u["reason"] for u in decision.unmatched}
+    ctx.send([
+        person_letter("not_matched", "not_matched", app.id, app.person, role=app.role,
+                      reason=reasons.get(app.id, "aucun binôme compatible cette fois-ci"))
+        for app in ctx.applications() if app.status == "unmatched"
+    ], "not_matched")
+    return True
+
+
+def unmatched(ctx: PhaseContext) -> list[Application]:
+    return [a for a in ctx.applications() if a.status == "unmatched"]

@@ -1,0 +1,124 @@
+"""Enqueue emails in the outbox, in the caller's transaction.
+
+Each message has a unique key (cohort, step, recipient, occurrence). Enqueuing a key that
+exists does nothing, so every phase can be re-run safely; the insert uses ON CONFLICT DO
+NOTHING so that two runs racing each other still write each message once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from mentorat.mail import make_message_id, render
+from mentorat.settings import Settings
+from models import Cohort, OutboxMessage, Person
+
+
+@dataclass
+class Letter:
+    """One email to write: who, which step and occurrence, the template and its context."""
+
+    kind: str
+    step: str
+    occurrence: str | int
+    to_addr: str
+    recipient: Mapping[str, str]  # first_name, last_name
+    ctx: Mapping[str, Any] = field(default_factory=dict)
+    person: Person | None = None
+    recipient_ref: str = ""  # for non-person recipients (operator, supervisor)
+    ics: bytes | None = None
+
+    def key(self, cohort_id: int | None) -> str:
+        who = f"p{self.person.id}" if self.person is not None else self.recipient_ref
+        return f"c{cohort_id or 0}:{self.step}:{who}:{self.occurrence}"
+
+
+def person_letter(kind: str, step: str, occurrence: str | int, person: Person, **ctx: Any) -> Letter:
+    return Letter(
+        kind=kind,
+        step=step,
+        occurrence=occurrence,
+        to_addr=person.email,
+        recipient={"first_name": person.first_name, "last_name": person.last_name},
+        ctx=ctx,
+        person=person,
+    )
+
+
+def common_context(cohort: Cohort, settings: Settings) -> dict[str, Any]:
+    programme = cohort.programme
+    return {
+        "programme": {"name": programme.name, "short_name": programme.short_name},
+        "cohort": {"code": cohort.code, "label": cohort.label},
+        "operator": {"name": cohort.operator_name, "email": cohort.operator_email},
+        "public_url": settings.public_url,
+    }
+
+
+def enqueue(
+    session: Session,
+    cohort: Cohort | None,
+    letters: Iterable[Letter],
+    *,
+    now: datetime,
+    settings: Settings,
+    base_context: Mapping[str, Any] | None = None,
+) -> int:
+    """Write the letters not yet in the outbox; returns how many were new."""
+    cohort_id = cohort.id if cohort is not None else None
+    by_key = {letter.key(cohort_id): letter for letter in letters}
+    if not by_key:
+        return 0
+    existing: set[str] = set()
+    keys = list(by_key)
+    for start in range(0, len(keys), 900):  # stay under SQLite's bound-parameter limit
+        chunk = keys[start : start + 900]
+        existing.update(
+            session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(chunk)))
+        )
+    base = dict(base_context or (common_context(cohort, settings) if cohort else {}))
+    rows = []
+    for key, letter in by_key.items():
+        if key in existing:
+            continue
+        rendered = render(letter.kind, {**base, "recipient": letter.recipient, **letter.ctx})
+        failing = letter.person is not None and letter.person.email_status == "failing"
+        rows.append(
+            {
+                "key": key,
+                "cohort_id": cohort_id,
+                "person_id": letter.person.id if letter.person is not None else None,
+                "kind": letter.kind,
+                "step": letter.step,
+                "to_addr": letter.to_addr,
+                "subject": rendered.subject,
+                "body_text": rendered.text,
+                "body_html": rendered.html,
+                "ics": letter.ics,
+                "reply_to": None,
+                "message_id": make_message_id(key, settings.mail_domain),
+                # An address that bounced permanently gets nothing more; the row says so.
+                "status": "cancelled" if failing else "pending",
+                "last_error": "adresse en échec" if failing else None,
+                "attempts": 0,
+                "created_at": now,
+            }
+        )
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(OutboxMessage)
+    written = 0
+    for start in range(0, len(rows), 500):
+        result = session.execute(
+            insert.values(rows[start : start + 500]).on_conflict_do_nothing(index_elements=["key"])
+        )
+        written += result.rowcount or 0
+    return written

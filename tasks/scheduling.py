@@ -1,0 +1,45 @@
+"""Schedule the cohort's next run at its next due date: a cohort never holds a worker."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect import task
+from prefect.deployments import run_deployment
+from prefect.runtime import flow_run
+
+from mentorat.db import session_scope
+from mentorat.services import timeline_of
+from mentorat.settings import get_settings
+from models import Cohort
+
+
+def next_due(cohort_id: int, now: datetime) -> datetime | None:
+    with session_scope(get_settings().database_url) as session:
+        cohort = session.get(Cohort, cohort_id)
+        if cohort is None or cohort.launched_at is None or cohort.phase == "closed":
+            return None
+        return timeline_of(cohort).next_after(now)
+
+
+@task(name="schedule-next-run")
+def schedule_next_run(cohort_id: int, now: datetime, simulated: bool) -> str | None:
+    """Returns the next due date (ISO). Under a deployment, also creates that run.
+
+    In simulated time (demo, tests) the caller drives the clock, so nothing is scheduled.
+    The idempotency key makes a second run for the same due date a no-op.
+    """
+    due = next_due(cohort_id, now)
+    if due is None:
+        return None
+    if not simulated and flow_run.get_deployment_id():
+        run_deployment(
+            get_settings().deployment_name,
+            parameters={"cohort_id": cohort_id},
+            scheduled_time=due,
+            idempotency_key=f"cohort-{cohort_id}-{due:%Y%m%dT%H%M}",
+            timeout=0,
+            as_subflow=False,
+            tags=[f"cohort:{cohort_id}"],
+        )
+    return due.isoformat()

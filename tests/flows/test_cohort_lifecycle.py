@@ -1,0 +1,143 @@
+"""A whole cohort, in simulated time, under Prefect's test harness, sending to a real SMTP
+server on localhost; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+import icalendar
+import pytest
+from sqlalchemy import func, select
+
+from flows.cohort import cohort_lifecycle
+from mentorat.db import session_scope
+from mentorat.simulation import run_cohort, setup_cohort
+from models import AuditEvent, CheckIn, OutboxMessage, Pair, Person
+from tests.conftest import START
+
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
+
+
+def run(cohort_id: int):  # type: ignore[no-untyped-def]
+    def run_flow(now: datetime) -> dict:
+        return cohort_lifecycle(cohort_id, now=now, simulated=True)
+
+    return run_flow
+
+
+def mail_by_person(smtp) -> dict[str, list]:  # type: ignore[no-untyped-def]
+    inbox: dict[str, list] = defaultdict(list)
+    for received in smtp.messages:
+        for rcpt in received.recipients:
+            inbox[rcpt.lower()].append(received.message())
+    return inbox
+
+
+def kinds(messages: list) -> list[str]:
+    return [m["X-Mentorat-Kind"] for m in messages]
+
+
+@pytest.fixture
+def finished(settings, smtp):  # type: ignore[no-untyped-def]
+    cohort_id, pop = setup_cohort(settings, programme="mirhe", pairs=8, opens_at=START)
+    smtp.handler.reject |= pop.bounce
+    participants = run_cohort(settings, cohort_id, pop.behaviour, run(cohort_id))
+    return cohort_id, pop, participants
+
+
+def test_every_person_gets_the_right_emails_in_the_right_order(finished, smtp, settings):
+    cohort_id, pop, _ = finished
+    inbox = mail_by_person(smtp)
+    prompt_mentee = next(r["email"] for r in pop.rows
+                         if r["role"] == "mentee" and pop.behaviour[r["email"]] == "prompt"
+                         and _is_paired(settings, r["email"]))
+    got = kinds(inbox[prompt_mentee])
+    assert got == ["call", "application_received", "pair_introduction", "charter_request",
+                   *["checkin_request"] * 6, "evaluation_request"], got
+    prompt_mentor = next(r["email"] for r in pop.rows
+                         if r["role"] == "mentor" and pop.behaviour[r["email"]] == "prompt"
+                         and _is_paired(settings, r["email"]))
+    got = kinds(inbox[prompt_mentor])
+    # MIRHE: two group supervision sessions for mentors, the workshop thanks the mentors.
+    assert got[:4] == ["call", "application_received", "pair_introduction", "charter_request"]
+    assert got.count("checkin_request") == 6
+    assert got.count("supervision_invitation") >= 2
+    assert got[-2:] == ["workshop_invitation", "certificate"], got
+    months = [int(m["X-Mentorat-Step"].removeprefix("checkin")) for m in inbox[prompt_mentor]
+              if m["X-Mentorat-Kind"] == "checkin_request"]
+    assert months == [1, 2, 3, 4, 5, 6]
+
+
+def _is_paired(settings, email: str) -> bool:  # type: ignore[no-untyped-def]
+    with session_scope(settings.database_url) as session:
+        person = session.scalar(select(Person).where(Person.email == email))
+        assert person is not None
+        return bool(session.scalar(
+            select(func.count()).select_from(Pair).where(
+                Pair.status == "active",
+                (Pair.mentor.has(person_id=person.id)) | (Pair.mentee.has(person_id=person.id)))))
+
+
+def test_every_message_is_multipart_french_and_unique(finished, smtp):
+    messages = [r.message() for r in smtp.messages]
+    assert len(messages) > 100
+    ids = [m["Message-ID"] for m in messages]
+    assert len(ids) == len(set(ids)), "a Message-ID was sent twice"
+    for message in messages:
+        assert message["Content-Language"] == "fr"
+        body = message.get_body(preferencelist=("plain",))
+        html = message.get_body(preferencelist=("html",))
+        assert body is not None and html is not None
+        assert "’" in body.get_content() or "é" in body.get_content()
+
+
+def test_invitations_carry_a_working_calendar_file(finished, smtp):
+    invitations = [r.message() for r in smtp.messages
+                   if r.message()["X-Mentorat-Kind"] in {"supervision_invitation", "workshop_invitation"}]
+    assert invitations
+    for message in invitations:
+        parts = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+        assert len(parts) == 1
+        calendar = icalendar.Calendar.from_ical(parts[0].get_payload(decode=True))
+        event = next(iter(calendar.walk("VEVENT")))
+        assert event["DTSTART"].dt.tzinfo is not None
+        assert event["DTEND"].dt > event["DTSTART"].dt
+
+
+def test_silence_and_help_reach_the_supervisor_and_a_bounce_reaches_the_operator(finished, smtp, settings):
+    _, pop, participants = finished
+    inbox = mail_by_person(smtp)
+    to_supervisor = inbox["referent@exemple.fr"]
+    reasons = [m["X-Mentorat-Step"] for m in to_supervisor if m["X-Mentorat-Kind"] == "escalation"]
+    assert "escalation_help" in reasons
+    assert participants.answers["checkin_help"] == 1
+    silent = [e for e, b in pop.behaviour.items() if b == "silent" and _is_paired(settings, e)]
+    if silent:
+        assert "escalation_missed" in reasons
+    alerts = [m for m in inbox["rh-mentorat@exemple.fr"] if m["X-Mentorat-Kind"] == "operator_alert"]
+    assert any(m["X-Mentorat-Step"] == "alert_bounce" for m in alerts)
+    (bounced,) = pop.bounce
+    assert bounced not in inbox  # the server refused it: nothing was delivered there
+    with session_scope(settings.database_url) as session:
+        person = session.scalar(select(Person).where(Person.email == bounced))
+        assert person is not None and person.email_status == "failing"
+        # Only the first attempt was made; everything after it was cancelled, not sent.
+        statuses = dict(session.execute(
+            select(OutboxMessage.status, func.count()).where(OutboxMessage.person_id == person.id)
+            .group_by(OutboxMessage.status)).all())
+        assert statuses.get("failed") == 1 and statuses.get("sent") is None
+
+
+def test_running_the_flow_again_sends_nothing_new(finished, smtp, settings):
+    cohort_id, _, _ = finished
+    before = len(smtp.messages)
+    with session_scope(settings.database_url) as session:
+        rows = session.scalar(select(func.count()).select_from(OutboxMessage))
+        last = session.scalar(select(func.max(CheckIn.closes_at)))
+    for when in (START, last, last.replace(year=last.year + 1)):
+        cohort_lifecycle(cohort_id, now=when, simulated=True)
+    assert len(smtp.messages) == before
+    with session_scope(settings.database_url) as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == rows
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) > 0
