@@ -1,0 +1,29 @@
+"""The email kinds Mentorat sends, in the order of a cohort's lifecycle."""
+
+KINDS: tuple[str, ...] = (
+    "call",
+    "call_reminder",
+    "application_received",
+    "pair_introduction",
+    "not_matched",
+    "charter_request",
+    "charter_reminder",
+    "charter_escalation",
+    "checkin_request",
+    "checkin_reminder",
+    "escalation",
+    "supervision_invitation",
+    "supervision_reminder",
+    "evaluation_request",
+    "evaluation_reminder",
+    "workshop_invitation",
+    "certificate",
+    "operator_alert",
+)
+
+# Kinds about a dated event: each message of these kinds carries an .ics invitation.
+INVITATION_KINDS: tuple[str, ...] = (
+    "supervision_invitation",
+    "supervision_reminder",
+    "workshop_invitation",
+)

@@ -1,0 +1,53 @@
+"""Small French wording helpers, used as Jinja filters.
+
+Unknown values raise instead of rendering something vague: a wrong role or alert kind
+is a bug in the caller and must not reach a participant's mailbox.
+"""
+
+from collections.abc import Sequence
+
+ROLES = {"mentor": "mentor", "mentee": "mentoré·e"}
+
+ALERT_LABELS = {
+    "bounce": "Adresse électronique en échec",
+    "charter_unsigned": "Charte non signée",
+    "unclear_reply": "Réponse à lire",
+    "matching_ready": "Proposition de binômes prête",
+    "matching_infeasible": "Appariement impossible",
+    "generic": "Information",
+}
+
+
+def _lookup(table: dict[str, str], key: str, what: str) -> str:
+    try:
+        return table[key]
+    except KeyError:
+        raise ValueError(f"unknown {what}: {key!r}") from None
+
+
+def role_fr(role: str) -> str:
+    """« mentor » or « mentoré·e »."""
+    return _lookup(ROLES, role, "role")
+
+
+def partner_role_fr(role: str) -> str:
+    """The role of the other member of the pair, seen from `role`."""
+    other = {"mentor": "mentee", "mentee": "mentor"}
+    return role_fr(_lookup(other, role, "role"))
+
+
+def alert_label(kind: str) -> str:
+    return _lookup(ALERT_LABELS, kind, "alert kind")
+
+
+def ordinal_fr(number: int) -> str:
+    """1 -> « 1er », 2 -> « 2e »."""
+    return "1er" if number == 1 else f"{number}e"
+
+
+def join_fr(items: Sequence[object]) -> str:
+    """[2, 3, 5] -> « 2, 3 et 5 »."""
+    words = [str(item) for item in items]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} et {words[-1]}"

@@ -1,0 +1,126 @@
+"""French free text: normalisation, light stemming and TF-IDF vectors for cosine similarity."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+from scipy import sparse
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+# Written without accents because tokens are compared after accents are stripped.
+STOP_WORDS = frozenset(
+    _words(
+        """
+    a afin ai aie aient aies ainsi alors apres as au aucun aucune aupres auquel aussi autre
+    autres aux auxquelles auxquels avaient avais avait avant avec avez aviez avions avoir
+    avons ayant bien c ca car ce ceci cela celle celles celui cependant certain certaine
+    certaines certains ces cet cette ceux chacun chaque chez ci comme comment d dans de
+    depuis des desquelles desquels dont du duquel durant elle elles en encore entre es est
+    et etaient etais etait etant ete etes etions etre eu eue eux fait faire fais fois font
+    furent fut ici il ils j je jusqu jusque l la laquelle le lequel les lesquelles lesquels
+    leur leurs lors lorsque lui m ma mais me meme memes mes moi moins mon n ne ni non nos
+    notre nous on ont ou par parce parmi pas peu peut peuvent plus plusieurs pour pourquoi
+    pourrait puis qu quand que quel quelle quelles quels qui quoi s sa sans se selon ses si
+    sien soi soient sois soit sommes son sont sous suis sur t ta tandis te tel telle telles
+    tels tes toi ton tous tout toute toutes tres tu un une unes uns va vers voici voila vos
+    votre vous y etc souhaite souhaiterais voudrais aimerais
+    """
+    )
+)
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "’": "'", "ß": "ss"})
+_TOKEN = re.compile(r"[a-z0-9]+")
+# Longest first, so that "ements" is tried before "ement" and "s".
+_SUFFIXES = tuple(
+    sorted(
+        _words(
+            """
+    ements ement ations ation atrices atrice ateurs ateur euses euse eux ites ite ives ive
+    ifs if iques ique ismes isme istes iste ances ance ences ence ments ment ees ee es e s x
+    """
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+
+
+def normalise(text: str) -> str:
+    """Lower-case, strip accents and ligatures: "Mobilité à l'Œuvre" -> "mobilite a l'oeuvre"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES).lower())
+    # Dropping what is not ASCII after decomposition removes the accents (and symbols,
+    # which the tokeniser would drop anyway).
+    return decomposed.encode("ascii", "ignore").decode("ascii")
+
+
+@lru_cache(maxsize=100_000)
+def stem(token: str) -> str:
+    """A light French stemmer: drop one inflectional or derivational suffix, keep 4 letters."""
+    for suffix in _SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 4:
+            return token[: -len(suffix)]
+    return token
+
+
+def tokens(text: str) -> list[str]:
+    """Stemmed content words of a French text (elisions such as « l' » and « d' » drop out)."""
+    return [stem(t) for t in _TOKEN.findall(normalise(text)) if t not in STOP_WORDS and len(t) > 1]
+
+
+def tfidf_pair(
+    mentee_texts: Sequence[str], mentor_texts: Sequence[str], max_terms: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Dense TF-IDF rows whose dot products are the mentee x mentor cosine similarities.
+
+    Norms are taken over each document's full vocabulary; only terms that occur on both
+    sides can contribute to a mentee-mentor product, so only those are kept as columns,
+    and at most ``max_terms`` of them (the most frequent), which bounds the cost of the
+    score matrix product. Empty texts get zero rows.
+    """
+    docs = [tokens(t) if t else [] for t in (*mentee_texts, *mentor_texts)]
+    n_mentees = len(mentee_texts)
+    vocab: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for d, words in enumerate(docs):
+        for w in words:
+            cols.append(vocab.setdefault(w, len(vocab)))
+            rows.append(d)
+    n_docs = len(docs)
+    if not vocab:
+        return np.zeros((n_mentees, 0), np.float32), np.zeros((len(mentor_texts), 0), np.float32)
+    counts = sparse.csr_matrix(
+        (np.ones(len(rows), np.float64), (np.asarray(rows), np.asarray(cols))),
+        shape=(n_docs, len(vocab)),
+    )
+    counts.sum_duplicates()
+    presence = counts.copy()
+    presence.data[:] = 1.0
+    df = np.asarray(presence.sum(axis=0)).ravel()
+    idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+    weights = counts.copy()
+    # Sublinear tf: a word said twice is not twice as telling.
+    weights.data = 1.0 + np.log(weights.data)
+    weights = sparse.csr_matrix(weights.multiply(idf[np.newaxis, :]))
+    norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    weights = sparse.csr_matrix(sparse.diags(1.0 / norms) @ weights)
+
+    df_mentees = np.asarray(presence[:n_mentees].sum(axis=0)).ravel()
+    df_mentors = np.asarray(presence[n_mentees:].sum(axis=0)).ravel()
+    shared = np.flatnonzero((df_mentees > 0) & (df_mentors > 0))
+    if len(shared) > max_terms:
+        # Most frequent shared terms first; ties by vocabulary order, which is input order
+        # of the (id-sorted) documents, so the choice is deterministic.
+        order = np.lexsort((shared, -(df[shared])))
+        shared = np.sort(shared[order[:max_terms]])
+    kept = weights[:, shared].toarray().astype(np.float32)
+    return kept[:n_mentees], kept[n_mentees:]
