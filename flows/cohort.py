@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from prefect import flow, get_client, tags
+from prefect import flow, get_client
 from prefect.runtime import flow_run
 
 from mentorat.clock import SystemClock, as_utc
@@ -59,21 +59,20 @@ def cohort_lifecycle(
     cohort_id: int, now: datetime | None = None, simulated: bool = False
 ) -> dict[str, Any]:
     now = as_utc(now) if now else SystemClock().now()
-    with tags("mentorat"):
-        done: dict[str, Any] = {"call": call_for_candidates(cohort_id, now)}
-        done["matching"] = matching(cohort_id, now)
-        if done["matching"].get("approved"):
-            done["charter"] = charter(cohort_id, now)
-            done["checkins"] = monthly_checkins(cohort_id, now)
-            done["supervision"] = supervision_of_mentors(cohort_id, now)
-            done["evaluation"] = final_evaluation(cohort_id, now)
-            done["workshop"] = recognition_workshop(cohort_id, now)
-        done["delivery"] = deliver_emails(cohort_id)
-        # Addresses that bounced during delivery are reported to the operator in this run.
-        done["alerts"] = operator_alerts(cohort_id, now)
-        if done["alerts"]:
-            done["delivery_alerts"] = deliver_emails(cohort_id)
-        publish_dashboard(cohort_id, now)
-        done["next_run"] = schedule_next_run(cohort_id, now, simulated)
+    done: dict[str, Any] = {"call": call_for_candidates(cohort_id, now)}
+    done["matching"] = matching(cohort_id, now)
+    if done["matching"].get("approved"):
+        done["charter"] = charter(cohort_id, now)
+        done["checkins"] = monthly_checkins(cohort_id, now)
+        done["supervision"] = supervision_of_mentors(cohort_id, now)
+        done["evaluation"] = final_evaluation(cohort_id, now)
+        done["workshop"] = recognition_workshop(cohort_id, now)
+    done["delivery"] = deliver_emails(cohort_id)
+    # Addresses that bounced during delivery are reported to the operator in this run.
+    done["alerts"] = operator_alerts(cohort_id, now)
+    if done["alerts"]:
+        done["delivery_alerts"] = deliver_emails(cohort_id)
+    publish_dashboard(cohort_id, now)
+    done["next_run"] = schedule_next_run(cohort_id, now, simulated)
     _label_run(cohort_id)
     return done

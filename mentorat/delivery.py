@@ -70,6 +70,15 @@ def claim(
         and_(OutboxMessage.status == "sending", OutboxMessage.claimed_until < moment),
     )
     with session_maker() as session, session.begin():
+        # An address that bounced permanently gets nothing more: say so on its rows.
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == "pending",
+                   OutboxMessage.person_id.in_(
+                       select(Person.id).where(Person.email_status == "failing")))
+            .values(status="cancelled", last_error="adresse en échec")
+            .execution_options(synchronize_session=False)
+        )
         query = select(OutboxMessage.id).where(claimable).order_by(OutboxMessage.id).limit(limit)
         if cohort_id is not None:
             query = query.where(OutboxMessage.cohort_id == cohort_id)
@@ -162,6 +171,15 @@ class _Marker:
                     .values(email_status="failing", email_error=error[:500])
                 )
 
+    def cancel(self, row: OutboxMessage) -> None:
+        with self.session_maker() as session, session.begin():
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id, OutboxMessage.claim_token == self.token)
+                .values(status="cancelled", claim_token=None, last_error="adresse en échec")
+                .execution_options(synchronize_session=False)
+            )
+
     def release(self) -> None:
         """Give back what was claimed and not sent: the next attempt takes it."""
         with self.session_maker() as session, session.begin():
@@ -196,6 +214,7 @@ async def _send_rows(
             while not queue.empty():
                 row = queue.get_nowait()
                 if row.person_id in failing_people:
+                    marker.cancel(row)
                     report.cancelled += 1
                     continue
                 try:

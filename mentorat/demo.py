@@ -29,7 +29,7 @@ def run_demo(*, programme: str, pairs: int, out: Path, console: Console) -> int:
     out.mkdir(parents=True)
     os.environ.setdefault("MENTORAT_DATABASE_URL", f"sqlite:///{out / 'mentorat.db'}")
     os.environ.setdefault("MENTORAT_PUBLIC_URL", "http://localhost:8000")
-    os.environ.setdefault("MENTORAT_MAIL_FROM", "Mentorat <mentorat@mentorat.localhost>")
+    os.environ.setdefault("MENTORAT_MAIL_FROM", "Mentorat <mentorat@mentorat.test>")
     sink = None
     if not os.environ.get("MENTORAT_SMTP_HOST"):
         from mentorat.smtp_sink import SmtpSink

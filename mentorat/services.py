@@ -285,19 +285,29 @@ def import_applications(session: Session, cohort: Cohort, rows: Iterable[Mapping
 # --- participants' answers --------------------------------------------------------------
 
 
-def _pair_of(session: Session, application_id: int) -> Pair | None:
-    return session.scalar(select(Pair).where(
+def _pairs_of(session: Session, application_id: int) -> list[Pair]:
+    """A mentor may be in several pairs (capacity > 1)."""
+    return list(session.scalars(select(Pair).where(
         Pair.status.in_(("approved", "active")),
         (Pair.mentor_application_id == application_id)
-        | (Pair.mentee_application_id == application_id)))
+        | (Pair.mentee_application_id == application_id)).order_by(Pair.id)))
 
 
 def sign_charter(session: Session, application_id: int, *, signed_name: str, channel: str,
-                 now: datetime) -> CharterSignature:
+                 now: datetime, pair_id: int | None = None) -> CharterSignature:
+    """Sign the charter for one pair (the link names it); without `pair_id`, the first of
+    the person's pairs they have not signed yet."""
     application = session.get(Application, application_id)
-    pair = _pair_of(session, application_id) if application else None
-    if application is None or pair is None:
+    pairs = _pairs_of(session, application_id) if application else []
+    if pair_id is not None:
+        pairs = [p for p in pairs if p.id == pair_id]
+    else:
+        signed = set(session.scalars(select(CharterSignature.pair_id).where(
+            CharterSignature.application_id == application_id)))
+        pairs = [p for p in pairs if p.id not in signed] or pairs
+    if application is None or not pairs:
         raise ServiceError("aucun binôme en attente de signature pour cette personne")
+    pair = pairs[0]
     cohort = session.get(Cohort, application.cohort_id)
     assert cohort is not None
     signature = session.scalar(select(CharterSignature).where(
@@ -412,3 +422,177 @@ def rsvp_workshop(session: Session, invitation_id: int, *, coming: bool,
                  cohort_id=invitation.cohort_id, coming=coming)
     events.answer_recorded(session, invitation.cohort_id, "workshop")
     return invitation
+
+
+# --- participant pages and replies by email (mentorat.web, mentorat.inbound) -------------
+# Added for the participant pages: notices the web process writes to the outbox itself,
+# erasure requests, the inbound-reply log and the "my data" export.
+
+
+def queue_notice(session: Session, *, key: str, cohort_id: int | None, person_id: int | None,
+                 kind: str, to_addr: str, subject: str, text: str, html: str,
+                 message_id: str, now: datetime) -> bool:
+    """Write one already-rendered email to the outbox; False if its key exists already.
+
+    The key carries the occurrence (e.g. the hour of a fresh-link request), so a repeated
+    request inside it sends nothing twice.
+    """
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from models import OutboxMessage
+
+    dialect = session.get_bind().dialect.name
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(OutboxMessage)
+    result = session.execute(insert.values(
+        key=key, cohort_id=cohort_id, person_id=person_id, kind=kind, step=kind,
+        to_addr=to_addr, subject=subject, body_text=text, body_html=html, ics=None,
+        reply_to=None, message_id=message_id, status="pending", attempts=0,
+        created_at=now).on_conflict_do_nothing(index_elements=["key"]))
+    written = bool(result.rowcount)
+    if written:
+        audit.record(session, at=now, actor="system", action="notice.queued", entity="person",
+                     entity_id=person_id, cohort_id=cohort_id, kind=kind)
+    return written
+
+
+def request_erasure(session: Session, person_id: int, *, cohort_id: int | None, channel: str,
+                    now: datetime) -> tuple[Any, bool]:
+    """Record a request to erase a person's data; returns it and whether it is new."""
+    from models import ErasureRequest
+
+    pending = session.scalar(select(ErasureRequest).where(
+        ErasureRequest.person_id == person_id, ErasureRequest.status == "pending"))
+    if pending is not None:
+        return pending, False
+    request = ErasureRequest(person_id=person_id, cohort_id=cohort_id, requested_at=now,
+                             channel=channel, status="pending")
+    session.add(request)
+    session.flush()
+    audit.record(session, at=now, actor=f"person:{person_id}", action="erasure.requested",
+                 entity="person", entity_id=person_id, cohort_id=cohort_id, channel=channel)
+    return request, True
+
+
+def log_inbound(session: Session, *, message_id: str, now: datetime, **fields: Any) -> Any:
+    """Store one received reply before acting on it (see models.web.InboundReply)."""
+    from models import InboundReply
+
+    reply = InboundReply(message_id=message_id[:250], received_at=now, **fields)
+    session.add(reply)
+    session.flush()
+    audit.record(session, at=now, actor="system", action=f"inbound.{fields['outcome']}",
+                 entity="inbound_reply", entity_id=reply.id, cohort_id=fields.get("cohort_id"))
+    return reply
+
+
+_FIELD_LABELS_FR = {
+    "objectives": "objectifs", "expertise": "domaines d’expérience", "unit": "service",
+    "manager_email": "courriel du ou de la responsable", "region": "région",
+    "overseas": "outre-mer", "formats": "formats", "languages": "langues",
+    "capacity": "binômes acceptés", "career_stage": "étape de carrière",
+    "seniority_years": "années d’expérience", "gender": "genre",
+    "preferred_mentor_gender": "préférence de genre du mentor",
+    "availability": "disponibilités", "expectations": "attentes",
+}
+
+
+def personal_data(session: Session, person_id: int) -> dict[str, Any]:
+    """Everything held about one person, as plain JSON-ready data (the "my data" export)."""
+    from models import ErasureRequest, OutboxMessage
+
+    person = session.get(Person, person_id)
+    if person is None:
+        raise ServiceError("personne inconnue")
+
+    def when(value: datetime | None) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    apps = list(session.scalars(select(Application).where(Application.person_id == person_id)
+                                .order_by(Application.id)))
+    app_ids = [a.id for a in apps]
+    cohorts = {c.id: c for c in session.scalars(
+        select(Cohort).where(Cohort.id.in_([a.cohort_id for a in apps])))}
+    data: dict[str, Any] = {
+        "personne": {"courriel": person.email, "prénom": person.first_name,
+                     "nom": person.last_name, "téléphone": person.phone,
+                     "état de l’adresse": person.email_status, "créée le": when(person.created_at)},
+        "candidatures": [], "signatures": [], "points_mensuels": [], "évaluations": [],
+        "supervision": [], "atelier": [], "courriels_envoyés": [], "demandes_effacement": [],
+    }
+    for app in apps:
+        cohort = cohorts[app.cohort_id]
+        data["candidatures"].append({
+            "cohorte": cohort.code, "rôle": app.role, "statut": app.status, "canal": app.channel,
+            **{label: getattr(app, name) for name, label in _FIELD_LABELS_FR.items()},
+            "prise de poste": str(app.post_start_date) if app.post_start_date else None,
+            "créée le": when(app.created_at), "modifiée le": when(app.updated_at)})
+    for sig in session.scalars(select(CharterSignature).where(
+            CharterSignature.application_id.in_(app_ids))):
+        version = session.get(CharterVersion, sig.charter_version_id)
+        data["signatures"].append({"binôme": sig.pair_id, "nom signé": sig.signed_name,
+                                   "version de la charte": version.version if version else None,
+                                   "signée le": when(sig.signed_at), "canal": sig.channel})
+    for row in session.scalars(select(CheckIn).where(CheckIn.application_id.in_(app_ids))
+                               .order_by(CheckIn.month)):
+        data["points_mensuels"].append({
+            "mois": row.month, "statut": row.status, "répondu le": when(row.answered_at),
+            "canal": row.channel, "rencontre": row.met, "rencontres": row.meetings,
+            "format": row.format, "appréciation": row.mood, "besoin d’aide": row.need_help,
+            "message au référent": row.help_message})
+    for ev in session.scalars(select(EvaluationAnswer).where(
+            EvaluationAnswer.application_id.in_(app_ids))):
+        data["évaluations"].append({
+            "objectifs atteints": ev.objectives_reached, "satisfaction": ev.satisfaction,
+            "recommandation": ev.recommend, "à nouveau mentor": ev.mentor_again,
+            "commentaires": ev.comments, "répondu le": when(ev.answered_at)})
+    for att in session.scalars(select(SupervisionAttendance).where(
+            SupervisionAttendance.application_id.in_(app_ids))):
+        data["supervision"].append({"séance": att.session_id, "réponse": att.rsvp,
+                                    "répondu le": when(att.rsvp_at), "présence": att.attended})
+    for inv in session.scalars(select(WorkshopInvitation).where(
+            WorkshopInvitation.application_id.in_(app_ids))):
+        data["atelier"].append({"réponse": inv.rsvp, "répondu le": when(inv.rsvp_at)})
+    for msg in session.scalars(select(OutboxMessage).where(OutboxMessage.person_id == person_id)
+                               .order_by(OutboxMessage.id)):
+        data["courriels_envoyés"].append({"objet": msg.subject, "statut": msg.status,
+                                          "écrit le": when(msg.created_at),
+                                          "envoyé le": when(msg.sent_at)})
+    for req in session.scalars(select(ErasureRequest).where(
+            ErasureRequest.person_id == person_id)):
+        data["demandes_effacement"].append({"demandée le": when(req.requested_at),
+                                            "statut": req.status})
+    return data
+
+
+def sign_pair_charter(session: Session, pair_id: int, application_id: int, *, signed_name: str,
+                      channel: str, now: datetime) -> CharterSignature:
+    """Like `sign_charter`, for one given pair: a mentor with two mentees signs once per pair
+    (`sign_charter` picks the application's first pair, which may be signed already)."""
+    pair = session.get(Pair, pair_id)
+    if pair is None or pair.status not in {"approved", "active"} or application_id not in (
+            pair.mentor_application_id, pair.mentee_application_id):
+        raise ServiceError("aucun binôme en attente de signature pour cette personne")
+    application = session.get(Application, application_id)
+    cohort = session.get(Cohort, pair.cohort_id)
+    assert application is not None and cohort is not None
+    signature = session.scalar(select(CharterSignature).where(
+        CharterSignature.pair_id == pair.id, CharterSignature.application_id == application_id))
+    if signature is None:
+        signature = CharterSignature(pair_id=pair.id, application_id=application_id,
+                                     charter_version_id=cohort.charter_version_id,
+                                     signed_name=signed_name.strip()[:250], signed_at=now,
+                                     channel=channel)
+        session.add(signature)
+        session.flush()
+        audit.record(session, at=now, actor=f"person:{application.person_id}",
+                     action="charter.signed", entity="pair", entity_id=pair.id,
+                     cohort_id=cohort.id, channel=channel,
+                     charter_version_id=cohort.charter_version_id)
+    signed = session.scalar(select(func.count()).select_from(CharterSignature).where(
+        CharterSignature.pair_id == pair.id))
+    if signed == 2 and pair.status == "approved":
+        pair.status, pair.activated_at = "active", now
+        audit.record(session, at=now, actor="system", action="pair.activated", entity="pair",
+                     entity_id=pair.id, cohort_id=cohort.id)
+    events.answer_recorded(session, cohort.id, "charter")
+    return signature

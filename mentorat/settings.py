@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_timeout: float = Field(30.0, gt=0)
     smtp_connections: int = Field(4, ge=1, le=32)
-    mail_from: str = "Mentorat <mentorat@localhost>"
+    mail_from: str = "Mentorat <mentorat@mentorat.test>"
     public_url: str = "http://localhost:8000"
     secret_key: str = DEV_SECRET
     link_max_age_days: int = Field(45, ge=1, le=365)

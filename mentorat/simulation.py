@@ -160,7 +160,9 @@ class Participants:
             return self._received(session, reminder_step + "%", app.person_id, occurrence)
         return False
 
-    def act(self, now: datetime) -> None:
+    def act(self, now: datetime) -> int:
+        """Answer what has arrived; returns how many answers were given."""
+        before = sum(self.answers.values())
         with session_scope(self.settings.database_url) as session:
             cohort = session.get(Cohort, self.cohort_id)
             assert cohort is not None
@@ -173,6 +175,7 @@ class Participants:
             self._check_in(session, now)
             self._rsvp(session, now)
             self._evaluate(session, now)
+        return sum(self.answers.values()) - before
 
     def _sign(self, session: Session, now: datetime) -> None:
         signed = set(session.execute(select(CharterSignature.pair_id, CharterSignature.application_id)))
@@ -187,7 +190,8 @@ class Participants:
                         continue
                 elif not self._will_answer(session, app, "charter", "charter_reminder", pair.id):
                     continue
-                services.sign_charter(session, app.id, signed_name=f"{app.person.first_name} "
+                services.sign_charter(session, app.id, pair_id=pair.id,
+                                      signed_name=f"{app.person.first_name} "
                                       f"{app.person.last_name}", channel="demo", now=now)
                 self.answers["charter"] += 1
 
@@ -267,13 +271,14 @@ def run_cohort(
             if on_step:
                 on_step(now, result)
             # People answer a few hours after the emails of this step arrive.
-            participants.act(now + timedelta(hours=3))
-            if participants.answers and result.get("next_run") is None:
-                # Answers may have unlocked something (an approval): run once more.
-                result = run_flow(now + timedelta(hours=4))
+            answered = participants.act(now + timedelta(hours=3))
             following = result.get("next_run")
             if following is None:
-                break
+                if not answered:
+                    break
+                # An answer (the operator's approval) wakes the cohort, as its event would.
+                now += timedelta(hours=4)
+                continue
             now = datetime.fromisoformat(following)
         else:
             raise RuntimeError("the cohort did not finish within max_steps")

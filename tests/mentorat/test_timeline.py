@@ -1,0 +1,54 @@
+"""The cohort's calendar, from the programme's timing: pure date arithmetic."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from mentorat import presets
+from mentorat.lifecycle import timeline
+
+OPENS = datetime(2027, 9, 6, 7, 0, tzinfo=UTC)
+
+
+def mirhe(approved_at=None):  # type: ignore[no-untyped-def]
+    preset, _ = presets.load("mirhe")
+    return timeline.build(preset.timing, preset.supervision, preset.workshop,
+                          call_opens_at=OPENS, approved_at=approved_at)
+
+
+def test_before_approval_only_the_call_is_scheduled():
+    t = mirhe()
+    assert t.call_closes_at == OPENS + timedelta(days=21)
+    assert t.call_reminder_at == t.call_closes_at - timedelta(days=5)
+    assert t.instants() == [OPENS, t.call_reminder_at, t.call_closes_at]
+    assert t.next_after(t.call_closes_at) is None  # waiting for the operator
+
+
+def test_six_monthly_check_ins_follow_the_kickoff_by_calendar_months():
+    approved = OPENS + timedelta(days=23)
+    t = mirhe(approved)
+    assert t.kickoff_at == approved + timedelta(days=14)
+    assert [c.month for c in t.checkins] == [1, 2, 3, 4, 5, 6]
+    assert t.checkins[0].due_at.day == t.kickoff_at.day
+    assert all(c.reminder_at - c.due_at == timedelta(days=7) for c in t.checkins)
+    assert t.evaluation_opens_at >= t.checkins[-1].closes_at
+    assert t.workshop_starts_at > t.evaluation_closes_at
+
+
+def test_supervision_sessions_start_at_two_in_the_afternoon_paris_time():
+    t = mirhe(OPENS + timedelta(days=23))
+    assert [s.spec.month for s in t.sessions] == [2, 4]
+    for slot in t.sessions:
+        assert slot.starts_at.astimezone(timeline.PARIS).hour == 14
+        assert slot.invite_at == slot.starts_at - timedelta(days=14)
+
+
+def test_instants_are_sorted_and_next_after_walks_them():
+    t = mirhe(OPENS + timedelta(days=23))
+    moments = t.instants()
+    assert moments == sorted(set(moments))
+    walked, now = [], OPENS - timedelta(seconds=1)
+    while (following := t.next_after(now)) is not None:
+        walked.append(following)
+        now = following
+    assert walked == moments
