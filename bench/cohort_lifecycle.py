@@ -24,14 +24,19 @@ START = datetime(2027, 9, 6, 7, 0, tzinfo=UTC)
 
 
 def machine() -> str:
-    return (f"{platform.node()} · {platform.system()} {platform.machine()} · "
-            f"{os.cpu_count()} CPU · Python {platform.python_version()}")
+    return (
+        f"{platform.node()} · {platform.system()} {platform.machine()} · "
+        f"{os.cpu_count()} CPU · Python {platform.python_version()}"
+    )
 
 
 def start_sink(folder: Path) -> tuple[subprocess.Popen[str], int, Path]:
     count = folder / f"count-{time.monotonic_ns()}"
-    proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("smtp_sink_process.py")),
-                             str(count)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("smtp_sink_process.py")), str(count)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     port = int(proc.stdout.readline())
     return proc, port, count
@@ -50,13 +55,17 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="mentorat-bench-"))
     proc, port, count = start_sink(folder)
-    os.environ.update({
-        "MENTORAT_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
-        "MENTORAT_SMTP_HOST": "127.0.0.1", "MENTORAT_SMTP_PORT": str(port),
-        "MENTORAT_MAIL_FROM": "Mentorat <mentorat@mentorat.test>",
-        "MENTORAT_EMIT_EVENTS": "false", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_LOGGING_LEVEL": "WARNING",
-    })
+    os.environ.update(
+        {
+            "MENTORAT_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+            "MENTORAT_SMTP_HOST": "127.0.0.1",
+            "MENTORAT_SMTP_PORT": str(port),
+            "MENTORAT_MAIL_FROM": "Mentorat <mentorat@mentorat.test>",
+            "MENTORAT_EMIT_EVENTS": "false",
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "PREFECT_LOGGING_LEVEL": "WARNING",
+        }
+    )
     from prefect.client.orchestration import get_client
     from prefect.testing.utilities import prefect_test_harness
     from sqlalchemy import select
@@ -74,8 +83,9 @@ def main() -> None:
     print(f"cohort: {args.programme}, {args.pairs} mentees")
     with prefect_test_harness(server_startup_timeout=120):
         began = time.perf_counter()
-        cohort_id, pop = setup_cohort(settings, programme=args.programme, pairs=args.pairs,
-                                      opens_at=START)
+        cohort_id, pop = setup_cohort(
+            settings, programme=args.programme, pairs=args.pairs, opens_at=START
+        )
         steps = 0
 
         def run_flow(now: datetime) -> dict:
@@ -92,10 +102,14 @@ def main() -> None:
     with db.session_scope(settings.database_url) as session:
         rows = list(session.scalars(select(OutboxMessage).where(OutboxMessage.status == "sent")))
         messages = [_message_for(row, settings) for row in rows]
-    print(f"whole cohort: {wall:.1f} s wall, {steps} flow runs (Prefect counted {flow_runs}), "
-          f"task runs: {task_runs if task_runs is not None else 'n/a'}")
-    print(f"emails sent: {len(rows)} (server received {received}); "
-          f"{len(rows) / wall:.0f} emails/s over the whole cohort, all phases included")
+    print(
+        f"whole cohort: {wall:.1f} s wall, {steps} flow runs (Prefect counted {flow_runs}), "
+        f"task runs: {task_runs if task_runs is not None else 'n/a'}"
+    )
+    print(
+        f"emails sent: {len(rows)} (server received {received}); "
+        f"{len(rows) / wall:.0f} emails/s over the whole cohort, all phases included"
+    )
 
     # Baseline, same process: the same messages, plain smtplib, one connection per message.
     proc, port, count = start_sink(folder)
@@ -110,24 +124,31 @@ def main() -> None:
     proc, port, count = start_sink(folder)
     os.environ["MENTORAT_SMTP_PORT"] = str(port)
     get_settings.cache_clear()
+    from sqlalchemy import update
+
     from mentorat.db import session_factory
     from mentorat.delivery import send_pending
-    from sqlalchemy import update
 
     ids = [row.id for row in rows[: len(sample)]]
     with db.session_scope(settings.database_url) as session:
-        session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                        .values(status="pending"))
-        session.execute(update(OutboxMessage).where(OutboxMessage.id.not_in(ids))
-                        .values(status="sent"))
+        session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(status="pending")
+        )
+        session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.not_in(ids)).values(status="sent")
+        )
     began = time.perf_counter()
     send_pending(session_factory(settings.database_url), get_settings())
     ours = time.perf_counter() - began
     stop_sink(proc, count)
-    print(f"delivery of {len(sample)} messages: baseline smtplib one connection each "
-          f"{len(sample) / baseline:.0f} msg/s; Mentorat sender {len(sample) / ours:.0f} msg/s "
-          f"(x{baseline / ours:.2f})")
-    print(f"target: whole cohort under 120 s -> {'met' if wall < 120 else 'NOT met'} ({wall:.1f} s)")
+    print(
+        f"delivery of {len(sample)} messages: baseline smtplib one connection each "
+        f"{len(sample) / baseline:.0f} msg/s; Mentorat sender {len(sample) / ours:.0f} msg/s "
+        f"(x{baseline / ours:.2f})"
+    )
+    print(
+        f"target: whole cohort under 120 s -> {'met' if wall < 120 else 'NOT met'} ({wall:.1f} s)"
+    )
 
 
 if __name__ == "__main__":

@@ -50,8 +50,11 @@ def _label_run(cohort_id: int) -> None:
         return
     code, phase = _cohort_label(cohort_id)
     with get_client(sync_client=True) as client:
-        client.update_flow_run(run_id, name=f"cohort-{code}-{phase}",
-                               tags=["mentorat", f"cohort:{code}", f"phase:{phase}"])
+        client.update_flow_run(
+            run_id,
+            name=f"cohort-{code}-{phase}",
+            tags=["mentorat", f"cohort:{code}", f"phase:{phase}"],
+        )
 
 
 @flow(name="cohort-lifecycle", flow_run_name=_run_name, log_prints=False)

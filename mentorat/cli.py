@@ -16,12 +16,17 @@ from mentorat.clock import SystemClock
 from mentorat.services import ServiceError
 from mentorat.settings import Settings, SettingsError, load_settings
 
-app = typer.Typer(help="Mentorat : des programmes de mentorat de bout en bout.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Mentorat : des programmes de mentorat de bout en bout.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 programme_app = typer.Typer(help="Programmes (à partir d’un préréglage).", no_args_is_help=True)
-cohort_app = typer.Typer(help="Cohortes : création, lancement, avancement.", no_args_is_help=True)
+cohort_app = typer.Typer(help="Cohortes : création, lancement, avancement.", no_args_is_help=True)
 candidates_app = typer.Typer(help="Candidatures.", no_args_is_help=True)
-matching_app = typer.Typer(help="Appariement : proposition, revue, validation.", no_args_is_help=True)
+matching_app = typer.Typer(
+    help="Appariement : proposition, revue, validation.", no_args_is_help=True
+)
 app.add_typer(programme_app, name="programme")
 app.add_typer(cohort_app, name="cohort")
 app.add_typer(candidates_app, name="candidates")
@@ -55,7 +60,7 @@ def _parse_date(value: str) -> datetime:
             return datetime.strptime(value, fmt).replace(tzinfo=UTC)
         except ValueError:
             continue
-    raise typer.BadParameter(f"date attendue au format jj/mm/aaaa : « {value} »")
+    raise typer.BadParameter(f"date attendue au format jj/mm/aaaa : « {value} »")
 
 
 @app.command()
@@ -67,7 +72,9 @@ def init() -> None:
 
 
 @programme_app.command("add")
-def programme_add(preset: Annotated[str, typer.Argument(help="jaae, mirhe, menesr ou un fichier .toml")]) -> None:
+def programme_add(
+    preset: Annotated[str, typer.Argument(help="jaae, mirhe, menesr ou un fichier .toml")],
+) -> None:
     """Ajoute (ou met à jour) un programme depuis un préréglage."""
     from mentorat import presets, services
 
@@ -75,7 +82,7 @@ def programme_add(preset: Annotated[str, typer.Argument(help="jaae, mirhe, menes
     try:
         with db.session_scope(settings.database_url) as session:
             programme = services.add_programme(session, preset, now=_now(), actor="operator:cli")
-            console.print(f"Programme « {programme.short_name} » ({programme.slug}) enregistré.")
+            console.print(f"Programme « {programme.short_name} » ({programme.slug}) enregistré.")
     except presets.PresetError as exc:
         raise _fail(str(exc)) from None
 
@@ -98,10 +105,18 @@ def cohort_create(
     try:
         with db.session_scope(settings.database_url) as session:
             cohort = services.create_cohort(
-                session, programme_slug=programme, code=code, label=label or code,
-                call_opens_at=_parse_date(opens), operator_name=operator_name,
-                operator_email=operator_email, supervisor_name=supervisor_name,
-                supervisor_email=supervisor_email, now=_now(), actor="operator:cli")
+                session,
+                programme_slug=programme,
+                code=code,
+                label=label or code,
+                call_opens_at=_parse_date(opens),
+                operator_name=operator_name,
+                operator_email=operator_email,
+                supervisor_name=supervisor_name,
+                supervisor_email=supervisor_email,
+                now=_now(),
+                actor="operator:cli",
+            )
             console.print(f"Cohorte {cohort.code} créée (n° {cohort.id}).")
     except ServiceError as exc:
         raise _fail(str(exc)) from None
@@ -121,7 +136,7 @@ def candidates_import(file: Annotated[Path, typer.Argument(exists=False)], cohor
     for warning in result.warnings:
         err.print(f"[yellow]Avertissement :[/yellow] {warning}")
     if not result.ok:
-        err.print(f"[red]{len(result.errors)} erreur(s) : rien n’a été importé.[/red]")
+        err.print(f"[red]{len(result.errors)} erreur(s) : rien n’a été importé.[/red]")
         for error in result.errors:
             err.print(f"  {error}")
         raise typer.Exit(1)
@@ -129,12 +144,18 @@ def candidates_import(file: Annotated[Path, typer.Argument(exists=False)], cohor
         with db.session_scope(settings.database_url) as session:
             target = services.get_cohort(session, cohort)
             counts = services.import_applications(
-                session, target, [row.model_dump(exclude={"line"}) for row in result.rows], now=_now(),
-                actor="operator:cli")
+                session,
+                target,
+                [row.model_dump(exclude={"line"}) for row in result.rows],
+                now=_now(),
+                actor="operator:cli",
+            )
     except ServiceError as exc:
         raise _fail(str(exc)) from None
-    console.print(f"{len(result.rows)} ligne(s) lue(s) : {counts['created']} créée(s), "
-                  f"{counts['updated']} mise(s) à jour, {counts['unchanged']} inchangée(s).")
+    console.print(
+        f"{len(result.rows)} ligne(s) lue(s) : {counts['created']} créée(s), "
+        f"{counts['updated']} mise(s) à jour, {counts['unchanged']} inchangée(s)."
+    )
 
 
 def _run_flow(cohort_id: int, now: datetime | None) -> dict:
@@ -144,8 +165,10 @@ def _run_flow(cohort_id: int, now: datetime | None) -> dict:
 
 
 @cohort_app.command("launch")
-def cohort_launch(cohort: Cohort_, run: Annotated[bool, typer.Option(help="Lancer tout de suite le flux")] = True) -> None:
-    """Lance la cohorte : le flux Prefect l’avance puis se reprogramme à chaque échéance."""
+def cohort_launch(
+    cohort: Cohort_, run: Annotated[bool, typer.Option(help="Lancer tout de suite le flux")] = True
+) -> None:
+    """Lance la cohorte : le flux Prefect l’avance puis se reprogramme à chaque échéance."""
     from mentorat import services
 
     settings = _settings()
@@ -155,25 +178,30 @@ def cohort_launch(cohort: Cohort_, run: Annotated[bool, typer.Option(help="Lance
         cohort_id = target.id
     if run:
         result = _run_flow(cohort_id, None)
-        console.print(f"Cohorte lancée. Prochaine échéance : {result.get('next_run') or 'aucune'}.")
+        console.print(f"Cohorte lancée. Prochaine échéance : {result.get('next_run') or 'aucune'}.")
 
 
 @cohort_app.command("run")
-def cohort_run(cohort: Cohort_, now: Annotated[str | None, typer.Option(help="Date simulée (jj/mm/aaaa)")] = None) -> None:
-    """Avance la cohorte jusqu’à maintenant (sans risque : rien n’est fait deux fois)."""
+def cohort_run(
+    cohort: Cohort_,
+    now: Annotated[str | None, typer.Option(help="Date simulée (jj/mm/aaaa)")] = None,
+) -> None:
+    """Avance la cohorte jusqu’à maintenant (sans risque : rien n’est fait deux fois)."""
     from mentorat import services
 
     settings = _settings()
     with db.session_scope(settings.database_url) as session:
         cohort_id = services.get_cohort(session, cohort).id
     result = _run_flow(cohort_id, _parse_date(now) if now else None)
-    console.print(f"Envoyés : {result['delivery'].get('sent', 0)}. "
-                  f"Prochaine échéance : {result.get('next_run') or 'aucune'}.")
+    console.print(
+        f"Envoyés : {result['delivery'].get('sent', 0)}. "
+        f"Prochaine échéance : {result.get('next_run') or 'aucune'}."
+    )
 
 
 @cohort_app.command("status")
 def cohort_status(cohort: Cohort_) -> None:
-    """Tableau de l’avancement : phases et effectifs (sans nom)."""
+    """Tableau de l’avancement : phases et effectifs (sans nom)."""
     from mentorat import services
     from mentorat.lifecycle.status import cohort_rows
 
@@ -193,7 +221,10 @@ def cohort_status(cohort: Cohort_) -> None:
 
 
 @matching_app.command("show")
-def matching_show(cohort: Cohort_, export: Annotated[Path | None, typer.Option(help="Fichier .csv ou .xlsx")] = None) -> None:
+def matching_show(
+    cohort: Cohort_,
+    export: Annotated[Path | None, typer.Option(help="Fichier .csv ou .xlsx")] = None,
+) -> None:
     """Montre la proposition de binômes (scores et explications)."""
     from mentorat import pairing, services
     from mentorat.matching_export import proposal_rows, write_export
@@ -203,16 +234,23 @@ def matching_show(cohort: Cohort_, export: Annotated[Path | None, typer.Option(h
         target = services.get_cohort(session, cohort)
         decision = pairing.current_decision(session, target)
         if decision is None:
-            raise _fail("aucune proposition : l’appel à candidatures n’est pas clos")
+            raise _fail("aucune proposition : l’appel à candidatures n’est pas clos")
         rows = proposal_rows(session, decision)
     table = Table(title=f"Proposition n° {decision.id} ({decision.status})")
     for column in ("Binôme", "Mentor", "Mentoré·e", "Score", "Pourquoi"):
         table.add_column(column)
     for row in rows:
-        table.add_row(str(row["binome"]), row["mentor"], row["mentore"], f"{row['score']:.0f}", row["explication"])
+        table.add_row(
+            str(row["binome"]),
+            row["mentor"],
+            row["mentore"],
+            f"{row['score']:.0f}",
+            row["explication"],
+        )
     console.print(table)
     for item in decision.unmatched:
-        console.print(f"Sans binôme : candidature n° {item['application_id']} ({item['role']}) — {item['reason']}")
+        ref = f"candidature n° {item['application_id']} ({item['role']})"
+        console.print(f"Sans binôme : {ref} — {item['reason']}")
     if export:
         write_export(export, rows, decision.unmatched)
         console.print(f"Exporté dans {export}.")
@@ -225,29 +263,49 @@ def _override(cohort: str, mentor: int, mentee: int, kind: str, by: str, reason:
     try:
         with db.session_scope(settings.database_url) as session:
             target = services.get_cohort(session, cohort)
-            pairing.override(session, target, mentor_id=mentor, mentee_id=mentee, kind=kind,
-                             actor=f"operator:{by}", reason=reason, now=_now())
+            pairing.override(
+                session,
+                target,
+                mentor_id=mentor,
+                mentee_id=mentee,
+                kind=kind,
+                actor=f"operator:{by}",
+                reason=reason,
+                now=_now(),
+            )
     except ServiceError as exc:
         raise _fail(str(exc)) from None
-    console.print("Enregistré. Relancez l’appariement : mentorat matching rerun")
+    console.print("Enregistré. Relancez l’appariement : mentorat matching rerun")
 
 
 @matching_app.command("pin")
-def matching_pin(cohort: Cohort_, mentor: Annotated[int, typer.Option()], mentee: Annotated[int, typer.Option()],
-                 by: Annotated[str, typer.Option()], reason: Annotated[str, typer.Option()]) -> None:
+def matching_pin(
+    cohort: Cohort_,
+    mentor: Annotated[int, typer.Option()],
+    mentee: Annotated[int, typer.Option()],
+    by: Annotated[str, typer.Option()],
+    reason: Annotated[str, typer.Option()],
+) -> None:
     """Impose un binôme (candidatures n°), avec la raison."""
     _override(cohort, mentor, mentee, "pin", by, reason)
 
 
 @matching_app.command("forbid")
-def matching_forbid(cohort: Cohort_, mentor: Annotated[int, typer.Option()], mentee: Annotated[int, typer.Option()],
-                    by: Annotated[str, typer.Option()], reason: Annotated[str, typer.Option()]) -> None:
+def matching_forbid(
+    cohort: Cohort_,
+    mentor: Annotated[int, typer.Option()],
+    mentee: Annotated[int, typer.Option()],
+    by: Annotated[str, typer.Option()],
+    reason: Annotated[str, typer.Option()],
+) -> None:
     """Interdit un binôme (candidatures n°), avec la raison."""
     _override(cohort, mentor, mentee, "forbid", by, reason)
 
 
 @matching_app.command("rerun")
-def matching_rerun(cohort: Cohort_, mode: Annotated[str | None, typer.Option(help="coverage ou quality")] = None) -> None:
+def matching_rerun(
+    cohort: Cohort_, mode: Annotated[str | None, typer.Option(help="coverage ou quality")] = None
+) -> None:
     """Recalcule la proposition avec les binômes imposés et interdits."""
     from mentorat import pairing, services
 
@@ -262,17 +320,22 @@ def matching_rerun(cohort: Cohort_, mode: Annotated[str | None, typer.Option(hel
 
 
 @matching_app.command("approve")
-def matching_approve(cohort: Cohort_, by: Annotated[str, typer.Option(help="Qui valide")],
-                     reason: Annotated[str, typer.Option()] = "",
-                     run: Annotated[bool, typer.Option(help="Avancer la cohorte aussitôt")] = True) -> None:
-    """Valide les binômes proposés ; la cohorte passe à la charte."""
+def matching_approve(
+    cohort: Cohort_,
+    by: Annotated[str, typer.Option(help="Qui valide")],
+    reason: Annotated[str, typer.Option()] = "",
+    run: Annotated[bool, typer.Option(help="Avancer la cohorte aussitôt")] = True,
+) -> None:
+    """Valide les binômes proposés ; la cohorte passe à la charte."""
     from mentorat import pairing, services
 
     settings = _settings()
     try:
         with db.session_scope(settings.database_url) as session:
             target = services.get_cohort(session, cohort)
-            decision = pairing.approve(session, target, now=_now(), actor=f"operator:{by}", reason=reason)
+            decision = pairing.approve(
+                session, target, now=_now(), actor=f"operator:{by}", reason=reason
+            )
             cohort_id = target.id
             console.print(f"Proposition n° {decision.id} validée.")
     except ServiceError as exc:

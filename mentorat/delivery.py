@@ -14,6 +14,7 @@ that sees the message again sees the same id.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import Callable
@@ -73,9 +74,12 @@ def claim(
         # An address that bounced permanently gets nothing more: say so on its rows.
         session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.status == "pending",
-                   OutboxMessage.person_id.in_(
-                       select(Person.id).where(Person.email_status == "failing")))
+            .where(
+                OutboxMessage.status == "pending",
+                OutboxMessage.person_id.in_(
+                    select(Person.id).where(Person.email_status == "failing")
+                ),
+            )
             .values(status="cancelled", last_error="adresse en échec")
             .execution_options(synchronize_session=False)
         )
@@ -235,10 +239,8 @@ async def _send_rows(
                 if len(marker.sent) >= 100:
                     marker.flush()
         finally:
-            try:
+            with contextlib.suppress(aiosmtplib.SMTPException):
                 await smtp.quit()
-            except aiosmtplib.SMTPException:
-                pass
 
     workers = min(settings.smtp_connections, max(1, len(rows) // 20 + 1))
     results = await asyncio.gather(*(worker() for _ in range(workers)), return_exceptions=True)

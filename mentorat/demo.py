@@ -35,9 +35,14 @@ def run_demo(*, programme: str, pairs: int, out: Path, console: Console) -> int:
         from mentorat.smtp_sink import SmtpSink
 
         sink = SmtpSink(folder=out / "emails").start()
-        os.environ["MENTORAT_SMTP_HOST"], os.environ["MENTORAT_SMTP_PORT"] = sink.host, str(sink.port)
-        console.print(f"Serveur SMTP local sur {sink.host}:{sink.port} ; "
-                      f"chaque courriel est enregistré dans [bold]{out / 'emails'}[/bold]")
+        os.environ["MENTORAT_SMTP_HOST"], os.environ["MENTORAT_SMTP_PORT"] = (
+            sink.host,
+            str(sink.port),
+        )
+        console.print(
+            f"Serveur SMTP local sur {sink.host}:{sink.port} ; "
+            f"chaque courriel est enregistré dans [bold]{out / 'emails'}[/bold]"
+        )
     from mentorat.settings import get_settings
 
     get_settings.cache_clear()
@@ -48,32 +53,47 @@ def run_demo(*, programme: str, pairs: int, out: Path, console: Console) -> int:
 
     try:
         db.upgrade(settings.database_url)
-        cohort_id, pop = setup_cohort(settings, programme=programme, pairs=pairs, opens_at=START,
-                                      domain="exemple.fr")
+        cohort_id, pop = setup_cohort(
+            settings, programme=programme, pairs=pairs, opens_at=START, domain="exemple.fr"
+        )
         if sink is not None:
             # One simulated participant has an address the relay refuses (550).
             sink.handler.reject |= pop.bounce
-        console.print(f"Cohorte n° {cohort_id} ({programme.upper()}) : {len(pop.rows)} "
-                      f"candidatures importées ; comportements : {dict(Counter(pop.behaviour.values()))}")
+        console.print(
+            f"Cohorte n° {cohort_id} ({programme.upper()}) : {len(pop.rows)} "
+            f"candidatures importées ; comportements : {dict(Counter(pop.behaviour.values()))}"
+        )
 
         def on_step(now: datetime, result: dict[str, Any]) -> None:
             sent = result.get("delivery", {}).get("sent", 0)
-            phases = [k for k, v in result.items() if isinstance(v, dict) and any(
-                isinstance(n, int) and n for n in v.values()) and k not in {"delivery", "delivery_alerts"}]
-            console.print(f"  {now:%d/%m/%Y} · {sent:>5} courriel(s) · {', '.join(phases) or '—'}")
+            done = [
+                f"{kind} {n}"
+                for phase, counts in result.items()
+                if isinstance(counts, dict) and phase not in {"delivery", "delivery_alerts"}
+                for kind, n in counts.items()
+                if type(n) is int and n
+            ]
+            console.print(f"  {now:%d/%m/%Y} · {sent:>5} envoyé(s) · {', '.join(done) or '—'}")
 
         participants = run_cohort(
-            settings, cohort_id, pop.behaviour,
-            lambda now: cohort_lifecycle(cohort_id, now=now, simulated=True), on_step=on_step)
-        _summary(console, settings, cohort_id, participants.answers, time.perf_counter() - started, out)
+            settings,
+            cohort_id,
+            pop.behaviour,
+            lambda now: cohort_lifecycle(cohort_id, now=now, simulated=True),
+            on_step=on_step,
+        )
+        _summary(
+            console, settings, cohort_id, participants.answers, time.perf_counter() - started, out
+        )
         return 0
     finally:
         if sink is not None:
             sink.stop()
 
 
-def _summary(console: Console, settings, cohort_id: int, answers: Counter[str], seconds: float,
-             out: Path) -> None:  # type: ignore[no-untyped-def]
+def _summary(
+    console: Console, settings, cohort_id: int, answers: Counter[str], seconds: float, out: Path
+) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import func, select
 
     from mentorat.db import session_scope
@@ -82,10 +102,17 @@ def _summary(console: Console, settings, cohort_id: int, answers: Counter[str], 
 
     with session_scope(settings.database_url) as session:
         by_kind = emails_by_kind(session, cohort_id)
-        escalations = session.scalar(select(func.count()).where(
-            OutboxMessage.cohort_id == cohort_id, OutboxMessage.kind.in_(("escalation", "charter_escalation"))))
-        bounced = session.scalar(select(func.count()).where(
-            OutboxMessage.cohort_id == cohort_id, OutboxMessage.status == "failed"))
+        escalations = session.scalar(
+            select(func.count()).where(
+                OutboxMessage.cohort_id == cohort_id,
+                OutboxMessage.kind.in_(("escalation", "charter_escalation")),
+            )
+        )
+        bounced = session.scalar(
+            select(func.count()).where(
+                OutboxMessage.cohort_id == cohort_id, OutboxMessage.status == "failed"
+            )
+        )
     table = Table(title="Courriels envoyés, par type")
     table.add_column("Type")
     table.add_column("Nombre", justify="right")
@@ -93,6 +120,12 @@ def _summary(console: Console, settings, cohort_id: int, answers: Counter[str], 
         table.add_row(kind, str(count))
     table.add_row("[bold]total[/bold]", f"[bold]{sum(by_kind.values())}[/bold]")
     console.print(table)
-    console.print("Réponses simulées : " + ", ".join(f"{k} {v}" for k, v in sorted(answers.items())))
-    console.print(f"Escalades vers le ou la référent·e : {escalations} ; adresses refusées : {bounced}")
-    console.print(f"Durée : {seconds:.1f} s. Base : {settings.database_url} ; courriels : {out / 'emails'}")
+    console.print(
+        "Réponses simulées : " + ", ".join(f"{k} {v}" for k, v in sorted(answers.items()))
+    )
+    console.print(
+        f"Escalades vers le ou la référent·e : {escalations} ; adresses refusées : {bounced}"
+    )
+    console.print(
+        f"Durée : {seconds:.1f} s. Base : {settings.database_url} ; courriels : {out / 'emails'}"
+    )

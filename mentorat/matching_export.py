@@ -12,8 +12,15 @@ from sqlalchemy.orm import Session
 
 from models import MatchingDecision, Pair
 
-HEADERS = ["binome", "candidature_mentor", "mentor", "candidature_mentore", "mentore", "score",
-           "explication"]
+HEADERS = [
+    "binome",
+    "candidature_mentor",
+    "mentor",
+    "candidature_mentore",
+    "mentore",
+    "score",
+    "explication",
+]
 
 
 def proposal_rows(session: Session, decision: MatchingDecision) -> list[dict[str, Any]]:

@@ -40,7 +40,9 @@ class Letter:
         return f"c{cohort_id or 0}:{self.step}:{who}:{self.occurrence}"
 
 
-def person_letter(kind: str, step: str, occurrence: str | int, person: Person, **ctx: Any) -> Letter:
+def person_letter(
+    kind: str, step: str, occurrence: str | int, person: Person, **ctx: Any
+) -> Letter:
     return Letter(
         kind=kind,
         step=step,

@@ -14,7 +14,6 @@ from mentorat import audit, matching
 from mentorat.services import ServiceError, programme_parts
 from models import Application, Cohort, MatchingDecision, Pair, PairOverride, Person
 
-
 # Applications store the importer's codes; the engine and the presets speak French codes.
 FORMAT = {"in_person": "presentiel", "remote": "distanciel", "hybrid": "mixte"}
 SLOT = {"morning": "matin", "noon": "midi", "evening": "soir"}
@@ -39,8 +38,9 @@ def _candidate(app: Application) -> matching.Candidate:
         career_stage=STAGE.get(app.career_stage or "", app.career_stage),
         seniority_years=app.seniority_years,
         gender=GENDER.get(app.gender or "", app.gender),
-        preferred_mentor_gender=GENDER.get(app.preferred_mentor_gender or "",
-                                           app.preferred_mentor_gender),
+        preferred_mentor_gender=GENDER.get(
+            app.preferred_mentor_gender or "", app.preferred_mentor_gender
+        ),
         availability=frozenset(SLOT.get(a, a) for a in app.availability),
         text=app.expectations or "",
     )
@@ -55,8 +55,11 @@ def _previous_pairs(session: Session, cohort: Cohort) -> list[tuple[str, str]]:
         .join(Cohort, Cohort.id == Pair.cohort_id)
         .join(mentor, mentor.c.id == Pair.mentor_application_id)
         .join(mentee, mentee.c.id == Pair.mentee_application_id)
-        .where(Cohort.programme_id == cohort.programme_id, Cohort.id != cohort.id,
-               Pair.status.in_(("approved", "active")))
+        .where(
+            Cohort.programme_id == cohort.programme_id,
+            Cohort.id != cohort.id,
+            Pair.status.in_(("approved", "active")),
+        )
     )
     return [(a, b) for a, b in rows]
 
@@ -64,51 +67,73 @@ def _previous_pairs(session: Session, cohort: Cohort) -> list[tuple[str, str]]:
 def _hierarchy(session: Session, cohort: Cohort) -> dict[str, str | None]:
     """Everyone's manager known to Mentorat (all cohorts): chains may leave this cohort."""
     rows = session.execute(
-        select(Person.email, Application.manager_email).join(Application)
-        .order_by(Application.id)
+        select(Person.email, Application.manager_email).join(Application).order_by(Application.id)
     )
     return {email: manager for email, manager in rows if manager}
 
 
-def propose(session: Session, cohort: Cohort, *, now: datetime, actor: str,
-            mode: str | None = None) -> MatchingDecision:
+def propose(
+    session: Session, cohort: Cohort, *, now: datetime, actor: str, mode: str | None = None
+) -> MatchingDecision:
     """Run the engine and store a new proposal (the previous proposal is superseded)."""
     if cohort.matching_approved_at is not None:
         raise ServiceError("les binômes sont déjà validés")
-    apps = list(session.scalars(
-        select(Application).where(Application.cohort_id == cohort.id,
-                                  Application.status != "withdrawn").order_by(Application.id)))
+    apps = list(
+        session.scalars(
+            select(Application)
+            .where(Application.cohort_id == cohort.id, Application.status != "withdrawn")
+            .order_by(Application.id)
+        )
+    )
     mentors = [_candidate(a) for a in apps if a.role == "mentor"]
     mentees = [_candidate(a) for a in apps if a.role == "mentee"]
-    overrides = list(session.scalars(select(PairOverride).where(
-        PairOverride.cohort_id == cohort.id)))
+    overrides = list(
+        session.scalars(select(PairOverride).where(PairOverride.cohort_id == cohort.id))
+    )
     rules = matching.MatchingRules.from_preset(programme_parts(cohort.programme).matching)
     proposal = matching.solve(
-        mentors, mentees, rules,
+        mentors,
+        mentees,
+        rules,
         hierarchy=_hierarchy(session, cohort),
-        pinned=[(o.mentor_application_id, o.mentee_application_id)
-                for o in overrides if o.kind == "pin"],
-        forbidden=[(o.mentor_application_id, o.mentee_application_id)
-                   for o in overrides if o.kind == "forbid"],
+        pinned=[
+            (o.mentor_application_id, o.mentee_application_id) for o in overrides if o.kind == "pin"
+        ],
+        forbidden=[
+            (o.mentor_application_id, o.mentee_application_id)
+            for o in overrides
+            if o.kind == "forbid"
+        ],
         previous_pairs=_previous_pairs(session, cohort),
         mode=mode,  # type: ignore[arg-type]
     )
     session.execute(
         update(MatchingDecision)
         .where(MatchingDecision.cohort_id == cohort.id, MatchingDecision.status == "proposed")
-        .values(status="superseded"))
+        .values(status="superseded")
+    )
     session.execute(
-        update(Pair).where(Pair.cohort_id == cohort.id, Pair.status == "proposed")
-        .values(status="superseded"))
-    pinned = {(o.mentor_application_id, o.mentee_application_id)
-              for o in overrides if o.kind == "pin"}
+        update(Pair)
+        .where(Pair.cohort_id == cohort.id, Pair.status == "proposed")
+        .values(status="superseded")
+    )
+    pinned = {
+        (o.mentor_application_id, o.mentee_application_id) for o in overrides if o.kind == "pin"
+    }
     decision = MatchingDecision(
         cohort_id=cohort.id,
         mode=mode or rules.mode,
         status="proposed",
         report=proposal.report.as_dict(),
-        unmatched=[{"application_id": u.id, "role": u.role, "reason_code": u.reason_code,
-                    "reason": u.reason_fr} for u in proposal.unmatched],
+        unmatched=[
+            {
+                "application_id": u.id,
+                "role": u.role,
+                "reason_code": u.reason_code,
+                "reason": u.reason_fr,
+            }
+            for u in proposal.unmatched
+        ],
         created_at=now,
     )
     session.add(decision)
@@ -120,9 +145,15 @@ def propose(session: Session, cohort: Cohort, *, now: datetime, actor: str,
             mentor_application_id=p.mentor_id,
             mentee_application_id=p.mentee_id,
             score=round(float(p.score), 2),
-            criteria=[{"name": c.name, "points": round(float(c.points), 2),
-                       "max_points": float(c.max_points), "label": c.label_fr}
-                      for c in p.criteria],
+            criteria=[
+                {
+                    "name": c.name,
+                    "points": round(float(c.points), 2),
+                    "max_points": float(c.max_points),
+                    "label": c.label_fr,
+                }
+                for c in p.criteria
+            ],
             explanation=p.explanation_fr,
             status="proposed",
             pinned=(p.mentor_id, p.mentee_id) in pinned,
@@ -131,22 +162,42 @@ def propose(session: Session, cohort: Cohort, *, now: datetime, actor: str,
         for p in proposal.pairs
     )
     cohort.phase = "matching"
-    audit.record(session, at=now, actor=actor, action="matching.proposed",
-                 entity="matching_decision", entity_id=decision.id, cohort_id=cohort.id,
-                 pairs=len(proposal.pairs), unmatched=len(proposal.unmatched))
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="matching.proposed",
+        entity="matching_decision",
+        entity_id=decision.id,
+        cohort_id=cohort.id,
+        pairs=len(proposal.pairs),
+        unmatched=len(proposal.unmatched),
+    )
     return decision
 
 
 def current_decision(session: Session, cohort: Cohort) -> MatchingDecision | None:
     return session.scalar(
         select(MatchingDecision)
-        .where(MatchingDecision.cohort_id == cohort.id,
-               MatchingDecision.status.in_(("proposed", "approved")))
-        .order_by(MatchingDecision.id.desc()))
+        .where(
+            MatchingDecision.cohort_id == cohort.id,
+            MatchingDecision.status.in_(("proposed", "approved")),
+        )
+        .order_by(MatchingDecision.id.desc())
+    )
 
 
-def override(session: Session, cohort: Cohort, *, mentor_id: int, mentee_id: int, kind: str,
-             actor: str, reason: str, now: datetime) -> None:
+def override(
+    session: Session,
+    cohort: Cohort,
+    *,
+    mentor_id: int,
+    mentee_id: int,
+    kind: str,
+    actor: str,
+    reason: str,
+    now: datetime,
+) -> None:
     """Pin or forbid a pair (who and why are recorded); takes effect at the next re-run."""
     if kind not in {"pin", "forbid"}:
         raise ServiceError("pin ou forbid")
@@ -155,26 +206,49 @@ def override(session: Session, cohort: Cohort, *, mentor_id: int, mentee_id: int
     for app_id, role in ((mentor_id, "mentor"), (mentee_id, "mentee")):
         app = session.get(Application, app_id)
         if app is None or app.cohort_id != cohort.id or app.role != role:
-            raise ServiceError(f"candidature {app_id} : pas un·e {role} de la cohorte {cohort.code}")
-    existing = session.scalar(select(PairOverride).where(
-        PairOverride.cohort_id == cohort.id, PairOverride.mentor_application_id == mentor_id,
-        PairOverride.mentee_application_id == mentee_id))
+            raise ServiceError(
+                f"candidature {app_id} : pas un·e {role} de la cohorte {cohort.code}"
+            )
+    existing = session.scalar(
+        select(PairOverride).where(
+            PairOverride.cohort_id == cohort.id,
+            PairOverride.mentor_application_id == mentor_id,
+            PairOverride.mentee_application_id == mentee_id,
+        )
+    )
     if existing is None:
-        session.add(PairOverride(cohort_id=cohort.id, mentor_application_id=mentor_id,
-                                 mentee_application_id=mentee_id, kind=kind, actor=actor,
-                                 reason=reason, created_at=now))
+        session.add(
+            PairOverride(
+                cohort_id=cohort.id,
+                mentor_application_id=mentor_id,
+                mentee_application_id=mentee_id,
+                kind=kind,
+                actor=actor,
+                reason=reason,
+                created_at=now,
+            )
+        )
     else:
         existing.kind, existing.actor, existing.reason = kind, actor, reason
-    audit.record(session, at=now, actor=actor, action=f"matching.{kind}", entity="pair_override",
-                 cohort_id=cohort.id, reason=reason, mentor_application_id=mentor_id,
-                 mentee_application_id=mentee_id)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action=f"matching.{kind}",
+        entity="pair_override",
+        cohort_id=cohort.id,
+        reason=reason,
+        mentor_application_id=mentor_id,
+        mentee_application_id=mentee_id,
+    )
 
 
-def approve(session: Session, cohort: Cohort, *, now: datetime, actor: str,
-            reason: str = "") -> MatchingDecision:
+def approve(
+    session: Session, cohort: Cohort, *, now: datetime, actor: str, reason: str = ""
+) -> MatchingDecision:
     decision = current_decision(session, cohort)
     if decision is None:
-        raise ServiceError("aucune proposition de binômes à valider : l’appel est-il clos ?")
+        raise ServiceError("aucune proposition de binômes à valider : l’appel est-il clos ?")
     if decision.status == "approved":
         return decision
     decision.status, decision.approved_at, decision.approved_by = "approved", now, actor
@@ -183,12 +257,23 @@ def approve(session: Session, cohort: Cohort, *, now: datetime, actor: str,
     for pair in pairs:
         pair.status = "approved"
         matched |= {pair.mentor_application_id, pair.mentee_application_id}
-    for app in session.scalars(select(Application).where(Application.cohort_id == cohort.id,
-                                                         Application.status == "submitted")):
+    for app in session.scalars(
+        select(Application).where(
+            Application.cohort_id == cohort.id, Application.status == "submitted"
+        )
+    ):
         app.status = "matched" if app.id in matched else "unmatched"
     cohort.matching_approved_at = now
     cohort.phase = "charter"
-    audit.record(session, at=now, actor=actor, action="matching.approved",
-                 entity="matching_decision", entity_id=decision.id, cohort_id=cohort.id,
-                 reason=reason, pairs=len(pairs))
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="matching.approved",
+        entity="matching_decision",
+        entity_id=decision.id,
+        cohort_id=cohort.id,
+        reason=reason,
+        pairs=len(pairs),
+    )
     return decision

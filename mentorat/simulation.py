@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mentorat import events, pairing, services
+from mentorat import pairing, services
 from mentorat.db import session_scope
 from mentorat.settings import Settings
 from models import (
@@ -34,28 +34,105 @@ from models import (
     WorkshopInvitation,
 )
 
-FIRST = ["Alice", "Bruno", "Chloé", "Damien", "Élise", "François", "Gaëlle", "Hugo", "Inès",
-         "Jérôme", "Karine", "Léo", "Maëlle", "Nicolas", "Océane", "Pierre", "Quentin", "Rose",
-         "Sébastien", "Thérèse", "Ulysse", "Valérie", "William", "Yasmine", "Zoé", "Aurélien",
-         "Béatrice", "Cédric", "Delphine", "Étienne"]
-LAST = ["Martin", "Lefèvre", "Dubois", "Moreau", "Laurent", "Girard", "Bonnet", "Dupont",
-        "Lambert", "Fontaine", "Rousseau", "Vincent", "Muller", "Lefebvre", "Faure", "André",
-        "Mercier", "Blanc", "Guérin", "Boyer", "Garnier", "Chevalier", "François", "Legrand",
-        "Gauthier", "Perrin", "Robin", "Clément", "Morin", "Nicolas"]
-REGIONS = ["Île-de-France", "Auvergne-Rhône-Alpes", "Provence-Alpes-Côte d’Azur", "Occitanie",
-           "Nouvelle-Aquitaine", "Grand Est", "Hauts-de-France", "Bretagne"]
+FIRST = [
+    "Alice",
+    "Bruno",
+    "Chloé",
+    "Damien",
+    "Élise",
+    "François",
+    "Gaëlle",
+    "Hugo",
+    "Inès",
+    "Jérôme",
+    "Karine",
+    "Léo",
+    "Maëlle",
+    "Nicolas",
+    "Océane",
+    "Pierre",
+    "Quentin",
+    "Rose",
+    "Sébastien",
+    "Thérèse",
+    "Ulysse",
+    "Valérie",
+    "William",
+    "Yasmine",
+    "Zoé",
+    "Aurélien",
+    "Béatrice",
+    "Cédric",
+    "Delphine",
+    "Étienne",
+]
+LAST = [
+    "Martin",
+    "Lefèvre",
+    "Dubois",
+    "Moreau",
+    "Laurent",
+    "Girard",
+    "Bonnet",
+    "Dupont",
+    "Lambert",
+    "Fontaine",
+    "Rousseau",
+    "Vincent",
+    "Muller",
+    "Lefebvre",
+    "Faure",
+    "André",
+    "Mercier",
+    "Blanc",
+    "Guérin",
+    "Boyer",
+    "Garnier",
+    "Chevalier",
+    "François",
+    "Legrand",
+    "Gauthier",
+    "Perrin",
+    "Robin",
+    "Clément",
+    "Morin",
+    "Nicolas",
+]
+REGIONS = [
+    "Île-de-France",
+    "Auvergne-Rhône-Alpes",
+    "Provence-Alpes-Côte d’Azur",
+    "Occitanie",
+    "Nouvelle-Aquitaine",
+    "Grand Est",
+    "Hauts-de-France",
+    "Bretagne",
+]
 OVERSEAS = ["La Réunion", "Guadeloupe", "Martinique", "Guyane", "Mayotte"]
 OBJECTIVES = {
-    "jaae": ["Mobilité hors juridiction", "Responsabilités accrues",
-             "Candidature au Conseil d’État", "Prise de parole en public", "Équilibre des temps"],
-    "mirhe": ["Prise de fonctions d’encadrement", "Management d’équipe",
-              "Prévenir l’isolement professionnel", "Gouvernance de la juridiction",
-              "Dialogue avec les partenaires"],
-    "menesr": ["Prise de poste", "Pilotage académique", "Dialogue social",
-               "Posture de cadre dirigeant", "Conduite du changement"],
+    "jaae": [
+        "Mobilité hors juridiction",
+        "Responsabilités accrues",
+        "Candidature au Conseil d’État",
+        "Prise de parole en public",
+        "Équilibre des temps",
+    ],
+    "mirhe": [
+        "Prise de fonctions d’encadrement",
+        "Management d’équipe",
+        "Prévenir l’isolement professionnel",
+        "Gouvernance de la juridiction",
+        "Dialogue avec les partenaires",
+    ],
+    "menesr": [
+        "Prise de poste",
+        "Pilotage académique",
+        "Dialogue social",
+        "Posture de cadre dirigeant",
+        "Conduite du changement",
+    ],
 }
-FORMATS = [["in_person"], ["remote"], ["hybrid"], ["in_person", "hybrid"],
-           ["remote", "hybrid"]]
+FORMATS = [["in_person"], ["remote"], ["hybrid"], ["in_person", "hybrid"], ["remote", "hybrid"]]
 
 
 def _tags(labels: list[str]) -> dict[str, str]:
@@ -75,7 +152,9 @@ class Population:
     bounce: set[str]
 
 
-def population(pairs: int, programme: str, *, seed: int = 7, domain: str = "exemple.fr") -> Population:
+def population(
+    pairs: int, programme: str, *, seed: int = 7, domain: str = "exemple.fr"
+) -> Population:
     """`pairs` mentees and enough mentors, with a few who are late, silent, need help or bounce."""
     rng = random.Random(seed)
     objectives = OBJECTIVES.get(programme, OBJECTIVES["jaae"])
@@ -89,17 +168,26 @@ def population(pairs: int, programme: str, *, seed: int = 7, domain: str = "exem
         overseas = role == "mentee" and rng.random() < 0.08
         region = rng.choice(OVERSEAS) if overseas else rng.choice(REGIONS)
         row: dict[str, Any] = {
-            "email": email, "first_name": first, "last_name": last, "role": role,
+            "email": email,
+            "first_name": first,
+            "last_name": last,
+            "role": role,
             "objectives": _tags(rng.sample(objectives, 2)),
             "expertise": _tags(rng.sample(objectives, 2)) if role == "mentor" else {},
-            "unit": rng.choice(units), "region": region, "overseas": overseas,
+            "unit": rng.choice(units),
+            "region": region,
+            "overseas": overseas,
             "formats": ["remote", "hybrid"] if overseas else rng.choice(FORMATS),
-            "languages": ["fr"], "capacity": 2 if role == "mentor" and index % 4 == 0 else 1,
+            "languages": ["fr"],
+            "capacity": 2 if role == "mentor" and index % 4 == 0 else 1,
             "career_stage": "late" if role == "mentor" else rng.choice(["early", "mid"]),
             "seniority_years": rng.randint(18, 35) if role == "mentor" else rng.randint(1, 8),
-            "gender": rng.choice(["female", "male"]), "preferred_mentor_gender": None,
+            "gender": rng.choice(["female", "male"]),
+            "preferred_mentor_gender": None,
             "availability": rng.sample(["morning", "noon", "evening"], 2),
-            "expectations": "", "post_start_date": None, "manager_email": None,
+            "expectations": "",
+            "post_start_date": None,
+            "manager_email": None,
         }
         rows.append(row)
     # Some mentees report to a mentor: the hierarchy rule must keep them apart.
@@ -145,13 +233,27 @@ class Participants:
     answers: Counter[str] = field(default_factory=Counter)
     operator: str = "operator:demo"
 
-    def _received(self, session: Session, step_prefix: str, person_id: int, occurrence: int) -> bool:
+    def _received(
+        self, session: Session, step_prefix: str, person_id: int, occurrence: int
+    ) -> bool:
         key = f"c{self.cohort_id}:{step_prefix}:p{person_id}:{occurrence}"
-        return session.scalar(select(OutboxMessage.id).where(
-            OutboxMessage.key.like(key), OutboxMessage.status == "sent")) is not None
+        return (
+            session.scalar(
+                select(OutboxMessage.id).where(
+                    OutboxMessage.key.like(key), OutboxMessage.status == "sent"
+                )
+            )
+            is not None
+        )
 
-    def _will_answer(self, session: Session, app: Application, request_step: str,
-                     reminder_step: str, occurrence: int) -> bool:
+    def _will_answer(
+        self,
+        session: Session,
+        app: Application,
+        request_step: str,
+        reminder_step: str,
+        occurrence: int,
+    ) -> bool:
         """People answer what they received: at once, after a reminder, or never."""
         kind = self.behaviour.get(app.person.email, "prompt")
         if kind in {"prompt", "help"}:
@@ -168,8 +270,9 @@ class Participants:
             assert cohort is not None
             decision = pairing.current_decision(session, cohort)
             if decision is not None and decision.status == "proposed":
-                pairing.approve(session, cohort, now=now, actor=self.operator,
-                                reason="proposition relue")
+                pairing.approve(
+                    session, cohort, now=now, actor=self.operator, reason="proposition relue"
+                )
                 self.answers["approval"] += 1
             self._sign(session, now)
             self._check_in(session, now)
@@ -178,9 +281,12 @@ class Participants:
         return sum(self.answers.values()) - before
 
     def _sign(self, session: Session, now: datetime) -> None:
-        signed = set(session.execute(select(CharterSignature.pair_id, CharterSignature.application_id)))
-        for pair in session.scalars(select(Pair).where(Pair.cohort_id == self.cohort_id,
-                                                       Pair.status == "approved")):
+        signed = set(
+            session.execute(select(CharterSignature.pair_id, CharterSignature.application_id))
+        )
+        for pair in session.scalars(
+            select(Pair).where(Pair.cohort_id == self.cohort_id, Pair.status == "approved")
+        ):
             for app in (pair.mentor, pair.mentee):
                 if (pair.id, app.id) in signed:
                     continue
@@ -190,43 +296,71 @@ class Participants:
                         continue
                 elif not self._will_answer(session, app, "charter", "charter_reminder", pair.id):
                     continue
-                services.sign_charter(session, app.id, pair_id=pair.id,
-                                      signed_name=f"{app.person.first_name} "
-                                      f"{app.person.last_name}", channel="demo", now=now)
+                services.sign_charter(
+                    session,
+                    app.id,
+                    pair_id=pair.id,
+                    signed_name=f"{app.person.first_name} {app.person.last_name}",
+                    channel="demo",
+                    now=now,
+                )
                 self.answers["charter"] += 1
 
     def _check_in(self, session: Session, now: datetime) -> None:
-        for row in session.scalars(select(CheckIn).where(CheckIn.cohort_id == self.cohort_id,
-                                                         CheckIn.status == "open")):
+        for row in session.scalars(
+            select(CheckIn).where(CheckIn.cohort_id == self.cohort_id, CheckIn.status == "open")
+        ):
             app = session.get(Application, row.application_id)
             assert app is not None
-            if not self._will_answer(session, app, f"checkin{row.month}",
-                                     f"checkin{row.month}_reminder", row.id):
+            if not self._will_answer(
+                session, app, f"checkin{row.month}", f"checkin{row.month}_reminder", row.id
+            ):
                 continue
             help_now = self.behaviour.get(app.person.email) == "help" and row.month == 2
             services.record_checkin(
-                session, row.id, met=not help_now, meetings=0 if help_now else 1,
-                format="remote", mood=2 if help_now else 4, need_help=help_now,
+                session,
+                row.id,
+                met=not help_now,
+                meetings=0 if help_now else 1,
+                format="remote",
+                mood=2 if help_now else 4,
+                need_help=help_now,
                 help_message="Nous n’arrivons pas à fixer de rendez-vous." if help_now else None,
-                channel="demo", now=now)
+                channel="demo",
+                now=now,
+            )
             self.answers["checkin_help" if help_now else "checkin"] += 1
 
     def _rsvp(self, session: Session, now: datetime) -> None:
-        for att in session.scalars(select(SupervisionAttendance).join(SupervisionSession).where(
-                SupervisionSession.cohort_id == self.cohort_id, SupervisionAttendance.rsvp.is_(None))):
+        for att in session.scalars(
+            select(SupervisionAttendance)
+            .join(SupervisionSession)
+            .where(
+                SupervisionSession.cohort_id == self.cohort_id, SupervisionAttendance.rsvp.is_(None)
+            )
+        ):
             app = session.get(Application, att.application_id)
             assert app is not None
             step = "supervision_%"
-            if self.behaviour.get(app.person.email) in {"prompt", "help", "late"} and \
-                    self._received(session, step, app.person_id, att.id):
+            if self.behaviour.get(app.person.email) in {
+                "prompt",
+                "help",
+                "late",
+            } and self._received(session, step, app.person_id, att.id):
                 services.rsvp_supervision(session, att.id, coming=True, now=now)
                 self.answers["supervision_rsvp"] += 1
-        for inv in session.scalars(select(WorkshopInvitation).where(
-                WorkshopInvitation.cohort_id == self.cohort_id, WorkshopInvitation.rsvp.is_(None))):
+        for inv in session.scalars(
+            select(WorkshopInvitation).where(
+                WorkshopInvitation.cohort_id == self.cohort_id, WorkshopInvitation.rsvp.is_(None)
+            )
+        ):
             app = session.get(Application, inv.application_id)
             assert app is not None
-            if self.behaviour.get(app.person.email) in {"prompt", "help", "late"} and \
-                    self._received(session, "workshop", app.person_id, inv.id):
+            if self.behaviour.get(app.person.email) in {
+                "prompt",
+                "help",
+                "late",
+            } and self._received(session, "workshop", app.person_id, inv.id):
                 services.rsvp_workshop(session, inv.id, coming=True, now=now)
                 self.answers["workshop_rsvp"] += 1
 
@@ -234,19 +368,36 @@ class Participants:
         cohort = session.get(Cohort, self.cohort_id)
         assert cohort is not None
         t = services.timeline_of(cohort)
-        if t.evaluation_opens_at is None or not (t.evaluation_opens_at <= now < t.evaluation_closes_at):  # type: ignore[operator]
+        if t.evaluation_opens_at is None or not (
+            t.evaluation_opens_at <= now < t.evaluation_closes_at
+        ):  # type: ignore[operator]
             return
-        answered = set(session.scalars(select(EvaluationAnswer.application_id).where(
-            EvaluationAnswer.cohort_id == self.cohort_id)))
-        for pair in session.scalars(select(Pair).where(Pair.cohort_id == self.cohort_id,
-                                                       Pair.status == "active")):
+        answered = set(
+            session.scalars(
+                select(EvaluationAnswer.application_id).where(
+                    EvaluationAnswer.cohort_id == self.cohort_id
+                )
+            )
+        )
+        for pair in session.scalars(
+            select(Pair).where(Pair.cohort_id == self.cohort_id, Pair.status == "active")
+        ):
             for app in (pair.mentor, pair.mentee):
                 if app.id in answered or not self._will_answer(
-                        session, app, "evaluation", "evaluation_reminder", app.id):
+                    session, app, "evaluation", "evaluation_reminder", app.id
+                ):
                     continue
-                services.submit_evaluation(session, app.id, objectives_reached=4, satisfaction=5,
-                                           recommend=9, mentor_again=True if app.role == "mentor" else None,
-                                           comments="Très utile.", channel="demo", now=now)
+                services.submit_evaluation(
+                    session,
+                    app.id,
+                    objectives_reached=4,
+                    satisfaction=5,
+                    recommend=9,
+                    mentor_again=True if app.role == "mentor" else None,
+                    comments="Très utile.",
+                    channel="demo",
+                    now=now,
+                )
                 self.answers["evaluation"] += 1
 
 
@@ -285,22 +436,39 @@ def run_cohort(
     return participants
 
 
-def setup_cohort(settings: Settings, *, programme: str, pairs: int, opens_at: datetime,
-                 code: str | None = None, seed: int = 7,
-                 domain: str = "exemple.fr") -> tuple[int, Population]:
+def setup_cohort(
+    settings: Settings,
+    *,
+    programme: str,
+    pairs: int,
+    opens_at: datetime,
+    code: str | None = None,
+    seed: int = 7,
+    domain: str = "exemple.fr",
+) -> tuple[int, Population]:
     """Programme from its preset, a cohort, its candidates imported, launched."""
     pop = population(pairs, programme, seed=seed, domain=domain)
     with session_scope(settings.database_url) as session:
         services.add_programme(session, programme, now=opens_at, actor="operator:demo")
         cohort = services.create_cohort(
-            session, programme_slug=programme, code=code or f"{programme.upper()}-{opens_at:%Y}",
-            label=f"Cohorte {opens_at:%Y}–{opens_at.year + 1}", call_opens_at=opens_at,
-            operator_name="Camille Roux", operator_email=f"rh-mentorat@{domain}",
-            supervisor_name="Dominique Perret", supervisor_email=f"referent@{domain}",
-            now=opens_at, actor="operator:demo")
+            session,
+            programme_slug=programme,
+            code=code or f"{programme.upper()}-{opens_at:%Y}",
+            label=f"Cohorte {opens_at:%Y}–{opens_at.year + 1}",
+            call_opens_at=opens_at,
+            operator_name="Camille Roux",
+            operator_email=f"rh-mentorat@{domain}",
+            supervisor_name="Dominique Perret",
+            supervisor_email=f"referent@{domain}",
+            now=opens_at,
+            actor="operator:demo",
+        )
         services.add_call_recipients(
-            session, cohort, [(r["email"], r["first_name"], r["last_name"]) for r in pop.rows],
-            now=opens_at)
+            session,
+            cohort,
+            [(r["email"], r["first_name"], r["last_name"]) for r in pop.rows],
+            now=opens_at,
+        )
         services.import_applications(session, cohort, pop.rows, now=opens_at, actor="operator:demo")
         services.launch_cohort(session, cohort, now=opens_at, actor="operator:demo")
         cohort_id = cohort.id

@@ -35,8 +35,14 @@ class SinkHandler:
     messages: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
-                          address: str, rcpt_options: list[str]) -> str:
+    async def handle_RCPT(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
         if address.lower() in self.reject:
             return "550 5.1.1 Mailbox does not exist"
         envelope.rcpt_tos.append(address)
@@ -56,8 +62,13 @@ class SinkHandler:
 class SmtpSink:
     """Start with `start()`, stop with `stop()`; `port` is chosen by the OS when 0."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, folder: Path | None = None,
-                 reject: set[str] | None = None) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        folder: Path | None = None,
+        reject: set[str] | None = None,
+    ) -> None:
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
         self.handler = SinkHandler(folder=folder, reject={a.lower() for a in reject or set()})
@@ -71,8 +82,9 @@ class SmtpSink:
             return list(self.handler.messages)
 
     def start(self) -> SmtpSink:
-        self._controller = Controller(self.handler, hostname=self.host, port=self.port,
-                                      data_size_limit=10 * 1024 * 1024)
+        self._controller = Controller(
+            self.handler, hostname=self.host, port=self.port, data_size_limit=10 * 1024 * 1024
+        )
         self._controller.start()
         return self
 

@@ -16,7 +16,9 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(index=True)
-    actor: Mapped[str] = mapped_column(String(200))  # "operator:<name>", "person:<id>", "flow", "system"
+    actor: Mapped[str] = mapped_column(
+        String(200)
+    )  # "operator:<name>", "person:<id>", "flow", "system"
     action: Mapped[str] = mapped_column(String(60))
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id"), index=True)
     entity: Mapped[str] = mapped_column(String(40))

@@ -18,7 +18,9 @@ class MatchingDecision(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"))
     mode: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(20), default="proposed")  # proposed|approved|superseded
+    status: Mapped[str] = mapped_column(
+        String(20), default="proposed"
+    )  # proposed|approved|superseded
     report: Mapped[dict[str, Any]]
     # Each person left out, with the reason in plain French (kept to justify the decision later).
     unmatched: Mapped[list[Any]]
@@ -53,7 +55,9 @@ class PairOverride(Base):
     """The operator's pinned or forbidden pairs, with who and why."""
 
     __tablename__ = "pair_override"
-    __table_args__ = (UniqueConstraint("cohort_id", "mentor_application_id", "mentee_application_id"),)
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "mentor_application_id", "mentee_application_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"))

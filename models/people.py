@@ -53,7 +53,9 @@ class Application(Base):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     role: Mapped[str] = mapped_column(String(10))  # "mentor" | "mentee"
-    status: Mapped[str] = mapped_column(String(20), default="submitted")  # submitted|matched|unmatched|withdrawn
+    status: Mapped[str] = mapped_column(
+        String(20), default="submitted"
+    )  # submitted|matched|unmatched|withdrawn
     channel: Mapped[str] = mapped_column(String(20))  # import | web | demo
     objectives: Mapped[dict[str, Any]] = mapped_column(default=dict)  # tag -> label
     expertise: Mapped[dict[str, Any]] = mapped_column(default=dict)  # tag -> label

@@ -11,19 +11,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from mentorat import db
-from mentorat.settings import Settings, get_settings
-from mentorat.smtp_sink import SmtpSink
+# Before Prefect is imported anywhere: no telemetry from the test server (no network here).
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from mentorat import db  # noqa: E402
+from mentorat.settings import Settings, get_settings  # noqa: E402
+from mentorat.smtp_sink import SmtpSink  # noqa: E402
 
 PG_URL = os.environ.get("MENTORAT_TEST_DATABASE_URL")
 START = datetime(2027, 9, 6, 7, 0, tzinfo=UTC)  # a Monday, la rentrée
 PG_SKIP = "PostgreSQL: set MENTORAT_TEST_DATABASE_URL (.ci/run sets it to the local server)"
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgresql", id="postgresql",
-                 marks=[pytest.mark.postgres, pytest.mark.skipif(not PG_URL, reason=PG_SKIP)]),
+    pytest.param(
+        "postgresql",
+        id="postgresql",
+        marks=[pytest.mark.postgres, pytest.mark.skipif(not PG_URL, reason=PG_SKIP)],
+    ),
 ]
 
 
@@ -38,8 +45,9 @@ def fresh_database(kind: str, folder: Path) -> Iterator[str]:
         return
     assert PG_URL is not None
     name = f"mentorat_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1),
-                          isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = PG_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"

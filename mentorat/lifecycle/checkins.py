@@ -14,19 +14,30 @@ from models import Application, CheckIn, Pair
 
 
 def _ensure_rows(ctx: PhaseContext, month, pairs: list[Pair]) -> None:  # type: ignore[no-untyped-def]
-    existing = set(ctx.session.execute(
-        select(CheckIn.pair_id, CheckIn.application_id)
-        .where(CheckIn.cohort_id == ctx.cohort.id, CheckIn.month == month.month)))
+    existing = set(
+        ctx.session.execute(
+            select(CheckIn.pair_id, CheckIn.application_id).where(
+                CheckIn.cohort_id == ctx.cohort.id, CheckIn.month == month.month
+            )
+        )
+    )
     for pair in pairs:
         # A pair that signed late joins from the first month due after it became active.
         if pair.activated_at is None or pair.activated_at > month.due_at:
             continue
         for app_id in (pair.mentor_application_id, pair.mentee_application_id):
             if (pair.id, app_id) not in existing:
-                ctx.session.add(CheckIn(cohort_id=ctx.cohort.id, pair_id=pair.id,
-                                        application_id=app_id, month=month.month,
-                                        due_at=month.due_at, closes_at=month.closes_at,
-                                        status="open"))
+                ctx.session.add(
+                    CheckIn(
+                        cohort_id=ctx.cohort.id,
+                        pair_id=pair.id,
+                        application_id=app_id,
+                        month=month.month,
+                        due_at=month.due_at,
+                        closes_at=month.closes_at,
+                        status="open",
+                    )
+                )
     ctx.session.flush()
 
 
@@ -45,33 +56,53 @@ def advance(ctx: PhaseContext) -> None:
         mentor_of[pair.mentor_application_id] = mentor_of[pair.mentee_application_id] = pair.mentor
     for month in due:
         _ensure_rows(ctx, month, pairs)
-        rows = list(ctx.session.scalars(
-            select(CheckIn).where(CheckIn.cohort_id == ctx.cohort.id,
-                                  CheckIn.month == month.month).order_by(CheckIn.id)))
+        rows = list(
+            ctx.session.scalars(
+                select(CheckIn)
+                .where(CheckIn.cohort_id == ctx.cohort.id, CheckIn.month == month.month)
+                .order_by(CheckIn.id)
+            )
+        )
         apps = {a.id: a for a in ctx.applications()}
 
-        def letters(kind: str, step: str, only_open: bool, rows=rows, month=month):  # type: ignore[no-untyped-def]
+        def letters(kind: str, step: str, only_open: bool, rows=rows, month=month, apps=apps):  # type: ignore[no-untyped-def]
             out = []
             for row in rows:
                 if only_open and row.status != "open":
                     continue
                 app = apps[row.application_id]
-                urls = {answer: ctx.url(app.person_id, "checkin", row.id, answer)
-                        for answer in ("vu", "pas-vu", "aide")}
-                out.append(person_letter(
-                    kind, step, row.id, app.person, role=app.role, month=month.month,
-                    partner={"first_name": partner_of[app.id].person.first_name},
-                    deadline=month.closes_at,
-                    urls={"met": urls["vu"], "not_met": urls["pas-vu"],
-                          "need_help": urls["aide"],
-                          "form": ctx.url(app.person_id, "checkin", row.id)}))
+                urls = {
+                    answer: ctx.url(app.person_id, "checkin", row.id, answer)
+                    for answer in ("vu", "pas-vu", "aide")
+                }
+                out.append(
+                    person_letter(
+                        kind,
+                        step,
+                        row.id,
+                        app.person,
+                        role=app.role,
+                        month=month.month,
+                        partner={"first_name": partner_of[app.id].person.first_name},
+                        deadline=month.closes_at,
+                        urls={
+                            "met": urls["vu"],
+                            "not_met": urls["pas-vu"],
+                            "need_help": urls["aide"],
+                            "form": ctx.url(app.person_id, "checkin", row.id),
+                        },
+                    )
+                )
             return out
 
-        ctx.send(letters("checkin_request", f"checkin{month.month}", only_open=False),
-                 "checkin_request")
+        ctx.send(
+            letters("checkin_request", f"checkin{month.month}", only_open=False), "checkin_request"
+        )
         if month.reminder_at <= ctx.now < month.closes_at:
-            ctx.send(letters("checkin_reminder", f"checkin{month.month}_reminder", only_open=True),
-                     "checkin_reminder")
+            ctx.send(
+                letters("checkin_reminder", f"checkin{month.month}_reminder", only_open=True),
+                "checkin_reminder",
+            )
         if ctx.now >= month.closes_at:
             for row in rows:
                 if row.status == "open":
@@ -82,25 +113,48 @@ def advance(ctx: PhaseContext) -> None:
 
 
 def _escalate(ctx: PhaseContext, partner_of, mentor_of) -> None:  # type: ignore[no-untyped-def]
-    rows = list(ctx.session.scalars(
-        select(CheckIn).where(CheckIn.cohort_id == ctx.cohort.id)
-        .order_by(CheckIn.application_id, CheckIn.month)))
+    rows = list(
+        ctx.session.scalars(
+            select(CheckIn)
+            .where(CheckIn.cohort_id == ctx.cohort.id)
+            .order_by(CheckIn.application_id, CheckIn.month)
+        )
+    )
     apps = {a.id: a for a in ctx.applications()}
     threshold = ctx.parts.timing.escalate_after_missed
     by_app: dict[int, list[CheckIn]] = defaultdict(list)
     for row in rows:
         by_app[row.application_id].append(row)
 
-    def escalation(step: str, occurrence: str, app: Application, reason: str, month: int,
-                   missed: list[int], message: str | None) -> None:
+    def escalation(
+        step: str,
+        occurrence: str,
+        app: Application,
+        reason: str,
+        month: int,
+        missed: list[int],
+        message: str | None,
+    ) -> None:
         partner = partner_of.get(app.id)
         letter = ctx.supervisor_letter(
-            "escalation", step, occurrence, reason=reason, month=month, missed_months=missed,
+            "escalation",
+            step,
+            occurrence,
+            reason=reason,
+            month=month,
+            missed_months=missed,
             message=message,
-            person={"first_name": app.person.first_name, "last_name": app.person.last_name,
-                    "role": app.role, "email": app.person.email},
-            partner={"first_name": partner.person.first_name if partner else "",
-                     "last_name": partner.person.last_name if partner else ""})
+            person={
+                "first_name": app.person.first_name,
+                "last_name": app.person.last_name,
+                "role": app.role,
+                "email": app.person.email,
+            },
+            partner={
+                "first_name": partner.person.first_name if partner else "",
+                "last_name": partner.person.last_name if partner else "",
+            },
+        )
         if ctx.send([letter], "escalation") and app.id in mentor_of:
             supervision.offer_individual_session(ctx, mentor_of[app.id], reason=step)
 
@@ -108,12 +162,26 @@ def _escalate(ctx: PhaseContext, partner_of, mentor_of) -> None:  # type: ignore
         app = apps[app_id]
         for row in months:
             if row.need_help:
-                escalation("escalation_help", str(row.id), app, "help_requested", row.month,
-                           [], row.help_message)
+                escalation(
+                    "escalation_help",
+                    str(row.id),
+                    app,
+                    "help_requested",
+                    row.month,
+                    [],
+                    row.help_message,
+                )
         streak: list[int] = []
         for row in months:
             streak = streak + [row.month] if row.status == "missed" else []
             # Escalate once per streak, when it reaches the programme's threshold.
             if len(streak) == threshold:
-                escalation("escalation_missed", f"{app_id}-{row.month}", app, "missed_checkins",
-                           row.month, list(streak), None)
+                escalation(
+                    "escalation_missed",
+                    f"{app_id}-{row.month}",
+                    app,
+                    "missed_checkins",
+                    row.month,
+                    list(streak),
+                    None,
+                )

@@ -33,46 +33,81 @@ class PhaseContext:
         self._base = common_context(self.cohort, self.settings)
 
     def url(self, person_id: int, purpose: str, occurrence: int, answer: str | None = None) -> str:
-        return links.make_url(self.settings.public_url, self.settings.secret_key, person_id,
-                              purpose, occurrence, answer)
+        return links.make_url(
+            self.settings.public_url,
+            self.settings.secret_key,
+            person_id,
+            purpose,
+            occurrence,
+            answer,
+        )
 
     def send(self, letters: list[Letter], counter: str) -> int:
-        new = enqueue(self.session, self.cohort, letters, now=self.now, settings=self.settings,
-                      base_context=self._base)
+        new = enqueue(
+            self.session,
+            self.cohort,
+            letters,
+            now=self.now,
+            settings=self.settings,
+            base_context=self._base,
+        )
         if new:
             self.counts[counter] += new
         return new
 
-    def supervisor_letter(self, kind: str, step: str, occurrence: str | int,
-                          **ctx: Any) -> Letter:
+    def supervisor_letter(self, kind: str, step: str, occurrence: str | int, **ctx: Any) -> Letter:
         name = self.cohort.supervisor_name
         first, _, last = name.partition(" ")
-        return Letter(kind=kind, step=step, occurrence=occurrence,
-                      to_addr=self.cohort.supervisor_email,
-                      recipient={"first_name": first, "last_name": last},
-                      recipient_ref="sup", ctx={"supervisor": {"name": name}, **ctx})
+        return Letter(
+            kind=kind,
+            step=step,
+            occurrence=occurrence,
+            to_addr=self.cohort.supervisor_email,
+            recipient={"first_name": first, "last_name": last},
+            recipient_ref="sup",
+            ctx={"supervisor": {"name": name}, **ctx},
+        )
 
-    def operator_letter(self, step: str, occurrence: str | int, *, kind: str, title: str,
-                        lines: list[str]) -> Letter:
+    def operator_letter(
+        self, step: str, occurrence: str | int, *, kind: str, title: str, lines: list[str]
+    ) -> Letter:
         first, _, last = self.cohort.operator_name.partition(" ")
-        return Letter(kind="operator_alert", step=step, occurrence=occurrence,
-                      to_addr=self.cohort.operator_email,
-                      recipient={"first_name": first, "last_name": last}, recipient_ref="op",
-                      ctx={"alert": {"kind": kind, "title": title, "lines": lines}})
+        return Letter(
+            kind="operator_alert",
+            step=step,
+            occurrence=occurrence,
+            to_addr=self.cohort.operator_email,
+            recipient={"first_name": first, "last_name": last},
+            recipient_ref="op",
+            ctx={"alert": {"kind": kind, "title": title, "lines": lines}},
+        )
 
     def pairs(self, *statuses: str) -> list[Pair]:
-        return list(self.session.scalars(
-            select(Pair).where(Pair.cohort_id == self.cohort.id, Pair.status.in_(statuses))
-            .order_by(Pair.id)))
+        return list(
+            self.session.scalars(
+                select(Pair)
+                .where(Pair.cohort_id == self.cohort.id, Pair.status.in_(statuses))
+                .order_by(Pair.id)
+            )
+        )
 
     def applications(self) -> list[Application]:
-        return list(self.session.scalars(
-            select(Application).where(Application.cohort_id == self.cohort.id)
-            .order_by(Application.id)))
+        return list(
+            self.session.scalars(
+                select(Application)
+                .where(Application.cohort_id == self.cohort.id)
+                .order_by(Application.id)
+            )
+        )
 
 
 def person_ctx(app: Application) -> dict[str, Any]:
     person = app.person
-    return {"first_name": person.first_name, "last_name": person.last_name,
-            "email": person.email, "role": app.role, "unit": app.unit or "",
-            "region": app.region or ""}
+    return {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "role": app.role,
+        "unit": app.unit or "",
+        "region": app.region or "",
+    }

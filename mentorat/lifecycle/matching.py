@@ -20,32 +20,60 @@ def advance(ctx: PhaseContext) -> bool:
         ctx.counts["proposals"] += 1
     if cohort.matching_approved_at is None:
         report = decision.report
-        ctx.send([ctx.operator_letter(
-            "alert_matching_ready", decision.id, kind="matching_ready",
-            title="Proposition de binômes prête à valider",
-            lines=[f"Binômes proposés : {len(ctx.pairs('proposed'))}",
-                   f"Score moyen : {report.get('mean_score', '–')}",
-                   f"Personnes sans binôme : {len(decision.unmatched)}",
-                   f"Pour valider : mentorat matching approve --cohort {cohort.code}"],
-        )], "operator_alert")
+        ctx.send(
+            [
+                ctx.operator_letter(
+                    "alert_matching_ready",
+                    decision.id,
+                    kind="matching_ready",
+                    title="Proposition de binômes prête à valider",
+                    lines=[
+                        f"Binômes proposés : {len(ctx.pairs('proposed'))}",
+                        f"Score moyen : {report.get('mean_score', '–')}",
+                        f"Personnes sans binôme : {len(decision.unmatched)}",
+                        f"Pour valider : mentorat matching approve --cohort {cohort.code}",
+                    ],
+                )
+            ],
+            "operator_alert",
+        )
         return False
     deadline = ctx.timeline.charter_deadline
     letters = []
     for pair in ctx.pairs("approved", "active"):
         for me, other in ((pair.mentor, pair.mentee), (pair.mentee, pair.mentor)):
-            letters.append(person_letter(
-                "pair_introduction", "introduction", pair.id, me.person, role=me.role,
-                partner=person_ctx(other),
-                explanation=[part.strip() for part in pair.explanation.split(";") if part.strip()],
-                charter_url=ctx.url(me.person_id, "charter", pair.id),
-                charter_deadline=deadline))
+            letters.append(
+                person_letter(
+                    "pair_introduction",
+                    "introduction",
+                    pair.id,
+                    me.person,
+                    role=me.role,
+                    partner=person_ctx(other),
+                    explanation=[
+                        part.strip() for part in pair.explanation.split(";") if part.strip()
+                    ],
+                    charter_url=ctx.url(me.person_id, "charter", pair.id),
+                    charter_deadline=deadline,
+                )
+            )
     ctx.send(letters, "pair_introduction")
     reasons = {u["application_id"]: u["reason"] for u in decision.unmatched}
-    ctx.send([
-        person_letter("not_matched", "not_matched", app.id, app.person, role=app.role,
-                      reason=reasons.get(app.id, "aucun binôme compatible cette fois-ci"))
-        for app in ctx.applications() if app.status == "unmatched"
-    ], "not_matched")
+    ctx.send(
+        [
+            person_letter(
+                "not_matched",
+                "not_matched",
+                app.id,
+                app.person,
+                role=app.role,
+                reason=reasons.get(app.id, "aucun binôme compatible cette fois-ci"),
+            )
+            for app in ctx.applications()
+            if app.status == "unmatched"
+        ],
+        "not_matched",
+    )
     return True
 
 

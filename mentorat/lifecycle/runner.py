@@ -7,7 +7,16 @@ from datetime import datetime
 from typing import Any
 
 from mentorat.db import session_scope
-from mentorat.lifecycle import alerts, call, charter, checkins, evaluation, matching, supervision, workshop
+from mentorat.lifecycle import (
+    alerts,
+    call,
+    charter,
+    checkins,
+    evaluation,
+    matching,
+    supervision,
+    workshop,
+)
 from mentorat.lifecycle.context import PhaseContext
 from mentorat.settings import Settings
 from models import Cohort

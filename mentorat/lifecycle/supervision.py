@@ -17,16 +17,24 @@ INDIVIDUAL_HOURS = 1
 
 
 def _session_ctx(session: SupervisionSession, title: str) -> dict[str, object]:
-    return {"number": session.number, "kind": session.kind, "title": title,
-            "starts_at": session.starts_at, "ends_at": session.ends_at,
-            "location": session.location}
+    return {
+        "number": session.number,
+        "kind": session.kind,
+        "title": title,
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "location": session.location,
+    }
 
 
-def _invite(ctx: PhaseContext, session: SupervisionSession, title: str, *,
-            reminder: bool) -> None:
-    attendances = list(ctx.session.scalars(
-        select(SupervisionAttendance).where(SupervisionAttendance.session_id == session.id)
-        .order_by(SupervisionAttendance.id)))
+def _invite(ctx: PhaseContext, session: SupervisionSession, title: str, *, reminder: bool) -> None:
+    attendances = list(
+        ctx.session.scalars(
+            select(SupervisionAttendance)
+            .where(SupervisionAttendance.session_id == session.id)
+            .order_by(SupervisionAttendance.id)
+        )
+    )
     apps = {a.id: a for a in ctx.applications()}
     letters = []
     for att in attendances:
@@ -37,14 +45,27 @@ def _invite(ctx: PhaseContext, session: SupervisionSession, title: str, *,
             uid=f"supervision-{session.id}-{att.id}@{ctx.settings.mail_domain}",
             summary=f"{ctx.cohort.programme.short_name} — {title}",
             description=f"Séance de supervision n° {session.number}",
-            starts_at=session.starts_at, ends_at=session.ends_at, location=session.location,
-            organizer_email=ctx.cohort.supervisor_email, attendee_email=app.person.email)
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            location=session.location,
+            organizer_email=ctx.cohort.supervisor_email,
+            attendee_email=app.person.email,
+        )
         step = f"supervision_{session.kind}{session.number}" + ("_reminder" if reminder else "")
-        letters.append(person_letter(
-            "supervision_reminder" if reminder else "supervision_invitation", step, att.id,
-            app.person, role=app.role, session=_session_ctx(session, title),
-            urls={"yes": ctx.url(app.person_id, "supervision", att.id, "oui"),
-                  "no": ctx.url(app.person_id, "supervision", att.id, "non")}))
+        letters.append(
+            person_letter(
+                "supervision_reminder" if reminder else "supervision_invitation",
+                step,
+                att.id,
+                app.person,
+                role=app.role,
+                session=_session_ctx(session, title),
+                urls={
+                    "yes": ctx.url(app.person_id, "supervision", att.id, "oui"),
+                    "no": ctx.url(app.person_id, "supervision", att.id, "non"),
+                },
+            )
+        )
         letters[-1].ics = ics
     ctx.send(letters, "supervision_reminder" if reminder else "supervision_invitation")
 
@@ -54,14 +75,23 @@ def advance(ctx: PhaseContext) -> None:
     for slot in ctx.timeline.sessions:
         if ctx.now < slot.invite_at:
             continue
-        session = ctx.session.scalar(select(SupervisionSession).where(
-            SupervisionSession.cohort_id == ctx.cohort.id, SupervisionSession.kind == "group",
-            SupervisionSession.number == slot.number))
+        session = ctx.session.scalar(
+            select(SupervisionSession).where(
+                SupervisionSession.cohort_id == ctx.cohort.id,
+                SupervisionSession.kind == "group",
+                SupervisionSession.number == slot.number,
+            )
+        )
         if session is None:
             session = SupervisionSession(
-                cohort_id=ctx.cohort.id, kind="group", number=slot.number,
-                starts_at=slot.starts_at, ends_at=slot.ends_at, location=slot.spec.location,
-                created_at=ctx.now)
+                cohort_id=ctx.cohort.id,
+                kind="group",
+                number=slot.number,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                location=slot.spec.location,
+                created_at=ctx.now,
+            )
             ctx.session.add(session)
             ctx.session.flush()
             audience: list[Application] = []
@@ -73,16 +103,19 @@ def advance(ctx: PhaseContext) -> None:
             for app in audience:
                 if app.id not in seen:
                     seen.add(app.id)
-                    ctx.session.add(SupervisionAttendance(session_id=session.id,
-                                                          application_id=app.id))
+                    ctx.session.add(
+                        SupervisionAttendance(session_id=session.id, application_id=app.id)
+                    )
             ctx.session.flush()
         if ctx.now < slot.ends_at:
             _invite(ctx, session, slot.spec.title, reminder=False)
             if ctx.now >= slot.reminder_at:
                 _invite(ctx, session, slot.spec.title, reminder=True)
-    for session in ctx.session.scalars(select(SupervisionSession).where(
-            SupervisionSession.cohort_id == ctx.cohort.id,
-            SupervisionSession.kind == "individual")):
+    for session in ctx.session.scalars(
+        select(SupervisionSession).where(
+            SupervisionSession.cohort_id == ctx.cohort.id, SupervisionSession.kind == "individual"
+        )
+    ):
         if session.starts_at - timedelta(days=reminder_days) <= ctx.now < session.ends_at:
             _invite(ctx, session, "Séance individuelle de supervision", reminder=True)
 
@@ -90,15 +123,28 @@ def advance(ctx: PhaseContext) -> None:
 def offer_individual_session(ctx: PhaseContext, mentor: Application, *, reason: str) -> None:
     if not ctx.parts.supervision.individual_after_escalation:
         return
-    number = (ctx.session.scalar(select(func.max(SupervisionSession.number)).where(
-        SupervisionSession.cohort_id == ctx.cohort.id,
-        SupervisionSession.kind == "individual")) or 0) + 1
-    starts = at_paris_afternoon(ctx.now + timedelta(days=ctx.parts.supervision.individual_days_after))
+    number = (
+        ctx.session.scalar(
+            select(func.max(SupervisionSession.number)).where(
+                SupervisionSession.cohort_id == ctx.cohort.id,
+                SupervisionSession.kind == "individual",
+            )
+        )
+        or 0
+    ) + 1
+    starts = at_paris_afternoon(
+        ctx.now + timedelta(days=ctx.parts.supervision.individual_days_after)
+    )
     session = SupervisionSession(
-        cohort_id=ctx.cohort.id, kind="individual", number=number, starts_at=starts,
+        cohort_id=ctx.cohort.id,
+        kind="individual",
+        number=number,
+        starts_at=starts,
         ends_at=starts + timedelta(hours=INDIVIDUAL_HOURS),
         location="Entretien téléphonique ou visioconférence avec le ou la référent·e",
-        application_id=mentor.id, created_at=ctx.now)
+        application_id=mentor.id,
+        created_at=ctx.now,
+    )
     ctx.session.add(session)
     ctx.session.flush()
     ctx.session.add(SupervisionAttendance(session_id=session.id, application_id=mentor.id))

@@ -94,7 +94,20 @@ def build(
     reminder = max(call_opens_at, closes - days(timing.call_reminder_days_before_close))
     if approved_at is None:
         return Timeline(
-            call_opens_at, reminder, closes, None, (), None, None, (), (), None, (), None, None, None
+            call_opens_at,
+            reminder,
+            closes,
+            None,
+            (),
+            None,
+            None,
+            (),
+            (),
+            None,
+            (),
+            None,
+            None,
+            None,
         )
     deadline = approved_at + days(timing.charter_days)
     kickoff = deadline

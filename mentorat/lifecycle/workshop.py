@@ -19,49 +19,81 @@ def advance(ctx: PhaseContext) -> None:
     cohort.phase = "workshop"
     cohort.workshop_at = t.workshop_starts_at
     workshop = ctx.parts.workshop
-    invited = {i.application_id: i for i in ctx.session.scalars(
-        select(WorkshopInvitation).where(WorkshopInvitation.cohort_id == cohort.id))}
+    invited = {
+        i.application_id: i
+        for i in ctx.session.scalars(
+            select(WorkshopInvitation).where(WorkshopInvitation.cohort_id == cohort.id)
+        )
+    }
     for pair in ctx.pairs("active"):
         for app in (pair.mentor, pair.mentee):
             if app.role in workshop.invite and app.id not in invited:
-                invitation = WorkshopInvitation(cohort_id=cohort.id, application_id=app.id,
-                                                invited_at=ctx.now)
+                invitation = WorkshopInvitation(
+                    cohort_id=cohort.id, application_id=app.id, invited_at=ctx.now
+                )
                 ctx.session.add(invitation)
                 invited[app.id] = invitation
     ctx.session.flush()
     apps = {a.id: a for a in ctx.applications()}
-    details = {"title": workshop.title, "starts_at": t.workshop_starts_at,
-               "ends_at": t.workshop_ends_at, "location": cohort.workshop_location}
+    details = {
+        "title": workshop.title,
+        "starts_at": t.workshop_starts_at,
+        "ends_at": t.workshop_ends_at,
+        "location": cohort.workshop_location,
+    }
     letters = []
     for invitation in sorted(invited.values(), key=lambda i: i.id):
         app = apps[invitation.application_id]
         letter = person_letter(
-            "workshop_invitation", "workshop", invitation.id, app.person, role=app.role,
+            "workshop_invitation",
+            "workshop",
+            invitation.id,
+            app.person,
+            role=app.role,
             workshop=details,
-            urls={"yes": ctx.url(app.person_id, "workshop", invitation.id, "oui"),
-                  "no": ctx.url(app.person_id, "workshop", invitation.id, "non")})
+            urls={
+                "yes": ctx.url(app.person_id, "workshop", invitation.id, "oui"),
+                "no": ctx.url(app.person_id, "workshop", invitation.id, "non"),
+            },
+        )
         letter.ics = invitation_ics(
             uid=f"workshop-{invitation.id}@{ctx.settings.mail_domain}",
             summary=f"{cohort.programme.short_name} — {workshop.title}",
             description="Atelier de restitution du programme de mentorat",
-            starts_at=t.workshop_starts_at, ends_at=t.workshop_ends_at,
-            location=cohort.workshop_location, organizer_email=cohort.operator_email,
-            attendee_email=app.person.email)
+            starts_at=t.workshop_starts_at,
+            ends_at=t.workshop_ends_at,
+            location=cohort.workshop_location,
+            organizer_email=cohort.operator_email,
+            attendee_email=app.person.email,
+        )
         letters.append(letter)
     ctx.send(letters, "workshop_invitation")
     if ctx.now < t.workshop_ends_at:
         return
-    answered = dict(ctx.session.execute(
-        select(CheckIn.application_id, func.count()).where(
-            CheckIn.cohort_id == cohort.id, CheckIn.status == "answered")
-        .group_by(CheckIn.application_id)).all())
+    answered = dict(
+        ctx.session.execute(
+            select(CheckIn.application_id, func.count())
+            .where(CheckIn.cohort_id == cohort.id, CheckIn.status == "answered")
+            .group_by(CheckIn.application_id)
+        ).all()
+    )
     assert t.kickoff_at is not None
-    ctx.send([
-        person_letter("certificate", "certificate", pair.mentor.id, pair.mentor.person,
-                      role="mentor", months=ctx.parts.timing.checkin_months,
-                      started_on=t.kickoff_at.date(), ended_on=t.checkins[-1].closes_at.date(),
-                      checkins_answered=answered.get(pair.mentor.id, 0),
-                      certificate_ref=f"{cohort.code}-M{pair.mentor.id}")
-        for pair in ctx.pairs("active")
-    ], "certificate")
+    ctx.send(
+        [
+            person_letter(
+                "certificate",
+                "certificate",
+                pair.mentor.id,
+                pair.mentor.person,
+                role="mentor",
+                months=ctx.parts.timing.checkin_months,
+                started_on=t.kickoff_at.date(),
+                ended_on=t.checkins[-1].closes_at.date(),
+                checkins_answered=answered.get(pair.mentor.id, 0),
+                certificate_ref=f"{cohort.code}-M{pair.mentor.id}",
+            )
+            for pair in ctx.pairs("active")
+        ],
+        "certificate",
+    )
     cohort.phase = "closed"

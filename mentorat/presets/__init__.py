@@ -99,19 +99,19 @@ def load(name_or_path: str | Path) -> tuple[ProgrammePreset, str]:
         path = HERE / f"{name_or_path}.toml"
     if not path.is_file():
         raise PresetError(
-            f"{path.name} : préréglage introuvable (disponibles : {', '.join(available())})"
+            f"{path.name} : préréglage introuvable (disponibles : {', '.join(available())})"
         )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         preset = ProgrammePreset.model_validate(data)
     except tomllib.TOMLDecodeError as exc:
-        raise PresetError(f"{path} : TOML invalide ({exc})") from None
+        raise PresetError(f"{path} : TOML invalide ({exc})") from None
     except ValidationError as exc:
-        lines = [f"{'.'.join(map(str, e['loc']))} : {e['msg']}" for e in exc.errors()]
+        lines = [f"{'.'.join(map(str, e['loc']))} : {e['msg']}" for e in exc.errors()]
         raise PresetError(f"{path} :\n  " + "\n  ".join(lines)) from None
     charter_path = path.parent / preset.charter.file
     if not charter_path.is_file():
-        raise PresetError(f"{path} : fichier de charte introuvable ({preset.charter.file})")
+        raise PresetError(f"{path} : fichier de charte introuvable ({preset.charter.file})")
     return preset, charter_path.read_text(encoding="utf-8")
 
 

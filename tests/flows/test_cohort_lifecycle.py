@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from flows.cohort import cohort_lifecycle
 from mentorat.db import session_scope
-from mentorat.smtp_sink import SmtpSink
 from mentorat.simulation import run_cohort, setup_cohort
+from mentorat.smtp_sink import SmtpSink
 from models import AuditEvent, CheckIn, OutboxMessage, Pair, Person
 from tests.conftest import BACKENDS, START, configured, fresh_database
 
@@ -43,8 +43,11 @@ def kinds(messages: list) -> list[str]:
 def cohort_run(request, tmp_path_factory, prefect_harness):  # type: ignore[no-untyped-def]
     """One whole MIRHE cohort per backend, shared by the tests of this module (read only)."""
     folder = tmp_path_factory.mktemp(request.param)
-    with fresh_database(request.param, folder) as url, SmtpSink(folder=folder / "mail") as sink, \
-            configured(url, sink) as settings:
+    with (
+        fresh_database(request.param, folder) as url,
+        SmtpSink(folder=folder / "mail") as sink,
+        configured(url, sink) as settings,
+    ):
         cohort_id, pop = setup_cohort(settings, programme="mirhe", pairs=8, opens_at=START)
         sink.handler.reject |= pop.bounce
         participants = run_cohort(settings, cohort_id, pop.behaviour, run(cohort_id))
@@ -70,47 +73,85 @@ def settings(cohort_run):  # type: ignore[no-untyped-def]
 def test_every_person_gets_the_right_emails_in_the_right_order(finished, smtp, settings):
     cohort_id, pop, _ = finished
     inbox = mail_by_person(smtp)
-    prompt_mentee = next(r["email"] for r in pop.rows
-                         if r["role"] == "mentee" and pop.behaviour[r["email"]] == "prompt"
-                         and _is_paired(settings, r["email"]))
+    prompt_mentee = next(
+        r["email"]
+        for r in pop.rows
+        if r["role"] == "mentee"
+        and pop.behaviour[r["email"]] == "prompt"
+        and _is_paired(settings, r["email"])
+    )
     got = kinds(inbox[prompt_mentee])
-    assert got == ["call", "application_received", "pair_introduction", "charter_request",
-                   *["checkin_request"] * 6, "evaluation_request"], got
-    prompt_mentor = next(r["email"] for r in pop.rows
-                         if r["role"] == "mentor" and pop.behaviour[r["email"]] == "prompt"
-                         and _pair_count(settings, r["email"]) == 1)
+    assert got == [
+        "call",
+        "application_received",
+        "pair_introduction",
+        "charter_request",
+        *["checkin_request"] * 6,
+        "evaluation_request",
+    ], got
+    prompt_mentor = next(
+        r["email"]
+        for r in pop.rows
+        if r["role"] == "mentor"
+        and pop.behaviour[r["email"]] == "prompt"
+        and _pair_count(settings, r["email"]) == 1
+    )
     got = kinds(inbox[prompt_mentor])
     supervision = [k for k in got if k.startswith("supervision_")]
     # MIRHE: two group supervision sessions for mentors (invitation, then a reminder each);
     # the workshop thanks the mentors, and each gets a certificate of engagement.
     assert supervision == ["supervision_invitation", "supervision_reminder"] * 2
     assert [k for k in got if not k.startswith("supervision_")] == [
-        "call", "application_received", "pair_introduction", "charter_request",
-        *["checkin_request"] * 6, "evaluation_request", "workshop_invitation", "certificate"], got
-    months = [int(m["X-Mentorat-Step"].removeprefix("checkin")) for m in inbox[prompt_mentor]
-              if m["X-Mentorat-Kind"] == "checkin_request"]
+        "call",
+        "application_received",
+        "pair_introduction",
+        "charter_request",
+        *["checkin_request"] * 6,
+        "evaluation_request",
+        "workshop_invitation",
+        "certificate",
+    ], got
+    months = [
+        int(m["X-Mentorat-Step"].removeprefix("checkin"))
+        for m in inbox[prompt_mentor]
+        if m["X-Mentorat-Kind"] == "checkin_request"
+    ]
     assert months == [1, 2, 3, 4, 5, 6]
 
 
-def test_a_mentor_of_two_mentees_is_introduced_to_both_and_checks_in_for_each(finished, smtp, settings):
+def test_a_mentor_of_two_mentees_is_introduced_to_both_and_checks_in_for_each(
+    finished, smtp, settings
+):
     _, pop, _ = finished
-    mentor = next(r["email"] for r in pop.rows
-                  if r["role"] == "mentor" and pop.behaviour[r["email"]] == "prompt"
-                  and _pair_count(settings, r["email"]) == 2)
+    mentor = next(
+        r["email"]
+        for r in pop.rows
+        if r["role"] == "mentor"
+        and pop.behaviour[r["email"]] == "prompt"
+        and _pair_count(settings, r["email"]) == 2
+    )
     got = kinds(mail_by_person(smtp)[mentor])
     assert got.count("pair_introduction") == 2 and got.count("charter_request") == 2
     assert got.count("checkin_request") == 12
-    assert got.index("charter_request") > max(i for i, k in enumerate(got) if k == "pair_introduction")
+    assert got.index("charter_request") > max(
+        i for i, k in enumerate(got) if k == "pair_introduction"
+    )
 
 
 def _pair_count(settings, email: str) -> int:  # type: ignore[no-untyped-def]
     with session_scope(settings.database_url) as session:
         person = session.scalar(select(Person).where(Person.email == email))
         assert person is not None
-        return int(session.scalar(
-            select(func.count()).select_from(Pair).where(
-                Pair.status == "active",
-                (Pair.mentor.has(person_id=person.id)) | (Pair.mentee.has(person_id=person.id)))))
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(Pair)
+                .where(
+                    Pair.status == "active",
+                    (Pair.mentor.has(person_id=person.id)) | (Pair.mentee.has(person_id=person.id)),
+                )
+            )
+        )
 
 
 def _is_paired(settings, email: str) -> bool:  # type: ignore[no-untyped-def]
@@ -131,8 +172,11 @@ def test_every_message_is_multipart_french_and_unique(finished, smtp):
 
 
 def test_invitations_carry_a_working_calendar_file(finished, smtp):
-    invitations = [r.message() for r in smtp.messages
-                   if r.message()["X-Mentorat-Kind"] in {"supervision_invitation", "workshop_invitation"}]
+    invitations = [
+        r.message()
+        for r in smtp.messages
+        if r.message()["X-Mentorat-Kind"] in {"supervision_invitation", "workshop_invitation"}
+    ]
     assert invitations
     for message in invitations:
         parts = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
@@ -143,7 +187,9 @@ def test_invitations_carry_a_working_calendar_file(finished, smtp):
         assert event["DTEND"].dt > event["DTSTART"].dt
 
 
-def test_silence_and_help_reach_the_supervisor_and_a_bounce_reaches_the_operator(finished, smtp, settings):
+def test_silence_and_help_reach_the_supervisor_and_a_bounce_reaches_the_operator(
+    finished, smtp, settings
+):
     _, pop, participants = finished
     inbox = mail_by_person(smtp)
     to_supervisor = inbox["referent@exemple.fr"]
@@ -153,7 +199,9 @@ def test_silence_and_help_reach_the_supervisor_and_a_bounce_reaches_the_operator
     silent = [e for e, b in pop.behaviour.items() if b == "silent" and _is_paired(settings, e)]
     if silent:
         assert "escalation_missed" in reasons
-    alerts = [m for m in inbox["rh-mentorat@exemple.fr"] if m["X-Mentorat-Kind"] == "operator_alert"]
+    alerts = [
+        m for m in inbox["rh-mentorat@exemple.fr"] if m["X-Mentorat-Kind"] == "operator_alert"
+    ]
     assert any(m["X-Mentorat-Step"] == "alert_bounce" for m in alerts)
     (bounced,) = pop.bounce
     assert bounced not in inbox  # the server refused it: nothing was delivered there
@@ -161,9 +209,13 @@ def test_silence_and_help_reach_the_supervisor_and_a_bounce_reaches_the_operator
         person = session.scalar(select(Person).where(Person.email == bounced))
         assert person is not None and person.email_status == "failing"
         # Only the first attempt was made; everything after it was cancelled, not sent.
-        statuses = dict(session.execute(
-            select(OutboxMessage.status, func.count()).where(OutboxMessage.person_id == person.id)
-            .group_by(OutboxMessage.status)).all())
+        statuses = dict(
+            session.execute(
+                select(OutboxMessage.status, func.count())
+                .where(OutboxMessage.person_id == person.id)
+                .group_by(OutboxMessage.status)
+            ).all()
+        )
         assert statuses.get("failed") == 1 and statuses.get("sent") is None
 
 

@@ -33,8 +33,13 @@ def queued(settings):  # type: ignore[no-untyped-def]
 
 def statuses(settings) -> Counter[str]:  # type: ignore[no-untyped-def]
     with session_scope(settings.database_url) as session:
-        return Counter(dict(session.execute(
-            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()))
+        return Counter(
+            dict(
+                session.execute(
+                    select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+                ).all()
+            )
+        )
 
 
 def delivered_ids(smtp) -> list[str]:  # type: ignore[no-untyped-def]
@@ -54,7 +59,8 @@ def test_it_sends_every_queued_message_once(settings, smtp, queued):
 
 
 def test_a_sender_killed_between_claim_and_send_loses_nothing_and_sends_nothing_twice(
-        settings, smtp, queued):
+    settings, smtp, queued
+):
     _, _, total = queued
     crash = (
         "import os, signal\n"
@@ -113,9 +119,13 @@ def test_a_550_marks_the_address_failing_and_the_others_still_go(settings, smtp,
     with session_scope(settings.database_url) as session:
         person = session.scalar(select(Person).where(Person.email == victim))
         assert person is not None and person.email_status == "failing"
-        mine = dict(session.execute(
-            select(OutboxMessage.status, func.count()).where(OutboxMessage.person_id == person.id)
-            .group_by(OutboxMessage.status)).all())
+        mine = dict(
+            session.execute(
+                select(OutboxMessage.status, func.count())
+                .where(OutboxMessage.person_id == person.id)
+                .group_by(OutboxMessage.status)
+            ).all()
+        )
     # The call bounced; the confirmation to that address was not even tried.
     assert mine == {"failed": 1, "cancelled": 1}
     assert report.bounced == 1

@@ -15,7 +15,9 @@ def test_a_link_is_bound_to_one_person_purpose_and_occurrence():
 def test_a_tampered_or_foreign_link_is_refused():
     token = make_token(SECRET, 12, "checkin", 345)
     with pytest.raises(LinkError, match="invalid"):
-        read_token(SECRET, token[:-2] + ("AA" if not token.endswith("AA") else "BB"), max_age_seconds=60)
+        read_token(
+            SECRET, token[:-2] + ("AA" if not token.endswith("AA") else "BB"), max_age_seconds=60
+        )
     with pytest.raises(LinkError, match="invalid"):
         read_token("another-secret-another-secret-0123456789", token, max_age_seconds=60)
 

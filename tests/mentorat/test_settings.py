@@ -11,7 +11,11 @@ def test_it_reads_mentorat_variables(monkeypatch):
     monkeypatch.setenv("MENTORAT_SMTP_STARTTLS", "true")
     monkeypatch.setenv("MENTORAT_DATABASE_URL", "postgresql://postgres@127.0.0.1/mentorat")
     settings = load_settings()
-    assert (settings.smtp_host, settings.smtp_port, settings.smtp_starttls) == ("relais.exemple.fr", 587, True)
+    assert (settings.smtp_host, settings.smtp_port, settings.smtp_starttls) == (
+        "relais.exemple.fr",
+        587,
+        True,
+    )
     assert settings.database_url == "postgresql+psycopg://postgres@127.0.0.1/mentorat"
 
 

@@ -12,8 +12,13 @@ OPENS = datetime(2027, 9, 6, 7, 0, tzinfo=UTC)
 
 def mirhe(approved_at=None):  # type: ignore[no-untyped-def]
     preset, _ = presets.load("mirhe")
-    return timeline.build(preset.timing, preset.supervision, preset.workshop,
-                          call_opens_at=OPENS, approved_at=approved_at)
+    return timeline.build(
+        preset.timing,
+        preset.supervision,
+        preset.workshop,
+        call_opens_at=OPENS,
+        approved_at=approved_at,
+    )
 
 
 def test_before_approval_only_the_call_is_scheduled():
