@@ -13,6 +13,7 @@ from typing import Any
 from prefect import flow, get_client
 from prefect.runtime import flow_run
 
+from flows.approval import wait_for_approval
 from mentorat.clock import SystemClock, as_utc
 from mentorat.db import session_scope
 from mentorat.settings import get_settings
@@ -64,7 +65,15 @@ def cohort_lifecycle(
     now = as_utc(now) if now else SystemClock().now()
     done: dict[str, Any] = {"call": call_for_candidates(cohort_id, now)}
     done["matching"] = matching(cohort_id, now)
-    if done["matching"].get("approved"):
+    approved = done["matching"].get("approved", False)
+    awaiting = done["matching"].get("awaiting_approval") and not simulated
+    # Under a deployment, wait for the operator's form in the Prefect UI (suspended: no
+    # worker is held). Elsewhere, `mentorat matching approve` answers it.
+    if not approved and awaiting and flow_run.get_deployment_id():
+        approved = wait_for_approval(cohort_id)
+        if approved:
+            done["matching"] = matching(cohort_id, now)
+    if approved:
         done["charter"] = charter(cohort_id, now)
         done["checkins"] = monthly_checkins(cohort_id, now)
         done["supervision"] = supervision_of_mentors(cohort_id, now)

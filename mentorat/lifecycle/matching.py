@@ -10,7 +10,8 @@ from models import Application
 
 
 def advance(ctx: PhaseContext) -> bool:
-    """Returns True once the pairs are approved (the later phases may go on)."""
+    """Returns True once the pairs are approved (the later phases may go on); until then
+    `ctx.counts["awaiting_approval"]` is 1 once a proposal exists."""
     cohort = ctx.cohort
     if ctx.now < ctx.timeline.call_closes_at:
         return False
@@ -19,6 +20,7 @@ def advance(ctx: PhaseContext) -> bool:
         decision = pairing.propose(ctx.session, cohort, now=ctx.now, actor="flow")
         ctx.counts["proposals"] += 1
     if cohort.matching_approved_at is None:
+        ctx.counts["awaiting_approval"] = 1
         report = decision.report
         ctx.send(
             [
@@ -29,7 +31,7 @@ def advance(ctx: PhaseContext) -> bool:
                     title="Proposition de binômes prête à valider",
                     lines=[
                         f"Binômes proposés : {len(ctx.pairs('proposed'))}",
-                        f"Score moyen : {report.get('mean_score', '–')}",
+                        f"Score moyen : {report.get('result', {}).get('mean', '–')}",
                         f"Personnes sans binôme : {len(decision.unmatched)}",
                         f"Pour valider : mentorat matching approve --cohort {cohort.code}",
                     ],

@@ -3,6 +3,7 @@ server on localhost; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import datetime
 
@@ -231,3 +232,35 @@ def test_running_the_flow_again_sends_nothing_new(finished, smtp, settings):
     with session_scope(settings.database_url) as session:
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == rows
         assert session.scalar(select(func.count()).select_from(AuditEvent)) > 0
+
+
+def test_prefect_sees_ids_dates_and_counts_but_no_personal_data(finished, settings):
+    from prefect import get_client
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    _, pop, _ = finished
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=200)
+        runs = [r for r in runs if r.name.startswith("cohort-MIRHE-2027")]
+        assert runs, "the cohort's runs are named after its code and phase"
+        assert {tag for r in runs for tag in r.tags} >= {"cohort:MIRHE-2027", "phase:closed"}
+        logs = client.read_logs(limit=200, offset=0)
+        artifacts = client._client.post(
+            "/artifacts/filter", json={"limit": 200, "offset": 0, "sort": "CREATED_DESC"}
+        ).json()
+        task_runs = client._client.post(
+            "/task_runs/filter", json={"limit": 200, "offset": 0, "sort": "ID_DESC"}
+        ).json()
+    seen = "\n".join(
+        [r.model_dump_json() for r in runs]
+        + [log.message for log in logs]
+        + [json.dumps(a, ensure_ascii=False) for a in artifacts]
+        + [json.dumps(t, ensure_ascii=False) for t in task_runs]
+    )
+    table = next(a for a in artifacts if a["key"] == "cohort-mirhe-2027")["data"]
+    rows = json.loads(table) if isinstance(table, str) else table
+    assert any(r["mesure"] == "binômes actifs" and r["valeur"] > 0 for r in rows)
+    for row in pop.rows:
+        name = f"{row['first_name']} {row['last_name']}"
+        for text in (row["email"], name, json.dumps(name)[1:-1]):
+            assert text not in seen
