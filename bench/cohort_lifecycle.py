@@ -72,7 +72,7 @@ def main() -> None:
 
     from flows.cohort import cohort_lifecycle
     from mentorat import db
-    from mentorat.delivery import _message_for
+    from mentorat.delivery import raw_message
     from mentorat.settings import get_settings
     from mentorat.simulation import run_cohort, setup_cohort
     from models import OutboxMessage
@@ -101,7 +101,7 @@ def main() -> None:
     received = stop_sink(proc, count)
     with db.session_scope(settings.database_url) as session:
         rows = list(session.scalars(select(OutboxMessage).where(OutboxMessage.status == "sent")))
-        messages = [_message_for(row, settings) for row in rows]
+        messages = [(row.to_addr, raw_message(row, settings)) for row in rows]
     print(
         f"whole cohort: {wall:.1f} s wall, {steps} flow runs (Prefect counted {flow_runs}), "
         f"task runs: {task_runs if task_runs is not None else 'n/a'}"
@@ -115,9 +115,9 @@ def main() -> None:
     proc, port, count = start_sink(folder)
     sample = messages[: min(len(messages), 3000)]
     began = time.perf_counter()
-    for message in sample:
+    for to_addr, raw in sample:
         with smtplib.SMTP("127.0.0.1", port) as smtp:
-            smtp.send_message(message)
+            smtp.sendmail(settings.sender_address, [to_addr], raw)
     baseline = time.perf_counter() - began
     stop_sink(proc, count)
     # Our sender alone, on the same sample, for a like-for-like delivery figure.

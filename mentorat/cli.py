@@ -13,8 +13,10 @@ from rich.table import Table
 
 from mentorat import db
 from mentorat.clock import SystemClock
+from mentorat.inbound.cli import inbound as inbound_command
 from mentorat.services import ServiceError
 from mentorat.settings import Settings, SettingsError, load_settings
+from mentorat.web.cli import web as web_command
 
 app = typer.Typer(
     help="Mentorat : des programmes de mentorat de bout en bout.",
@@ -31,6 +33,8 @@ app.add_typer(programme_app, name="programme")
 app.add_typer(cohort_app, name="cohort")
 app.add_typer(candidates_app, name="candidates")
 app.add_typer(matching_app, name="matching")
+app.command(name="web")(web_command)
+app.command(name="inbound")(inbound_command)
 
 console = Console()
 err = Console(stderr=True)

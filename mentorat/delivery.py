@@ -25,7 +25,8 @@ import aiosmtplib
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from mentorat.mail import Attachment, Rendered, build_message
+from mentorat.mail import Attachment, Rendered
+from mentorat.mail.raw import build_raw
 from mentorat.settings import Settings
 from models import OutboxMessage, Person
 
@@ -113,13 +114,12 @@ def claim(
     return token, rows
 
 
-def _message_for(row: OutboxMessage, settings: Settings):  # type: ignore[no-untyped-def]
+def raw_message(row: OutboxMessage, settings: Settings) -> bytes:
+    """The message as sent: built from the outbox row alone, so a retry sends the same."""
     attachments = []
     if row.ics:
-        attachments.append(
-            Attachment(filename="invitation.ics", content=row.ics, mimetype="text/calendar")
-        )
-    return build_message(
+        attachments.append(Attachment.invitation(row.ics))
+    return build_raw(
         rendered=Rendered(subject=row.subject, text=row.body_text, html=row.body_html),
         sender=settings.mail_from,
         to=row.to_addr,
@@ -222,7 +222,9 @@ async def _send_rows(
                     report.cancelled += 1
                     continue
                 try:
-                    await smtp.send_message(_message_for(row, settings))
+                    await smtp.sendmail(
+                        settings.sender_address, [row.to_addr], raw_message(row, settings)
+                    )
                 except (aiosmtplib.SMTPRecipientsRefused, aiosmtplib.SMTPResponseException) as exc:
                     if not _is_permanent(exc):
                         raise

@@ -34,10 +34,42 @@ class Letter:
     person: Person | None = None
     recipient_ref: str = ""  # for non-person recipients (operator, supervisor)
     ics: bytes | None = None
+    # Requests that can be answered by replying: the link purpose and occurrence the
+    # Reply-To address stands for (mentorat.inbound reads it back).
+    reply_purpose: str | None = None
+    reply_occurrence: int | None = None
 
     def key(self, cohort_id: int | None) -> str:
         who = f"p{self.person.id}" if self.person is not None else self.recipient_ref
-        return f"c{cohort_id or 0}:{self.step}:{who}:{self.occurrence}"
+        return letter_key(cohort_id, self.step, who, self.occurrence)
+
+
+def letter_key(cohort_id: int | None, step: str, who: str, occurrence: str | int) -> str:
+    """The outbox key: (cohort, step, recipient, occurrence)."""
+    return f"c{cohort_id or 0}:{step}:{who}:{occurrence}"
+
+
+def existing_keys(session: Session, cohort_id: int, step: str) -> set[str]:
+    """Keys already written for one step of a cohort (a range scan on the unique index)."""
+    prefix = letter_key(cohort_id, step, "", "")[:-1]
+    return set(
+        session.scalars(
+            select(OutboxMessage.key).where(
+                OutboxMessage.key >= prefix, OutboxMessage.key < prefix + "~"
+            )
+        )
+    )
+
+
+def _reply_to(letter: Letter, settings: Settings) -> str | None:
+    if letter.reply_purpose is None or letter.person is None:
+        return None
+    from mentorat.inbound import reply_address
+
+    occurrence = letter.reply_occurrence
+    if occurrence is None:
+        occurrence = int(letter.occurrence)
+    return reply_address(settings, letter.person.id, letter.reply_purpose, occurrence)
 
 
 def person_letter(
@@ -104,7 +136,7 @@ def enqueue(
                 "body_text": rendered.text,
                 "body_html": rendered.html,
                 "ics": letter.ics,
-                "reply_to": None,
+                "reply_to": _reply_to(letter, settings),
                 "message_id": make_message_id(key, settings.mail_domain),
                 # An address that bounced permanently gets nothing more; the row says so.
                 "status": "cancelled" if failing else "pending",

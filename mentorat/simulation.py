@@ -236,15 +236,24 @@ class Participants:
     def _received(
         self, session: Session, step_prefix: str, person_id: int, occurrence: int
     ) -> bool:
-        key = f"c{self.cohort_id}:{step_prefix}:p{person_id}:{occurrence}"
-        return (
-            session.scalar(
-                select(OutboxMessage.id).where(
-                    OutboxMessage.key.like(key), OutboxMessage.status == "sent"
-                )
+        """Whether an email of that step (a prefix ending in % for any reminder) arrived."""
+        steps = self._inbox.get((person_id, str(occurrence)), set())
+        if step_prefix.endswith("%"):
+            return any(step.startswith(step_prefix[:-1]) for step in steps)
+        return step_prefix in steps
+
+    def _load_inbox(self, session: Session) -> None:
+        # One query per step of the simulation: (person, occurrence) -> steps received.
+        self._inbox: dict[tuple[int, str], set[str]] = {}
+        keys = session.scalars(
+            select(OutboxMessage.key).where(
+                OutboxMessage.cohort_id == self.cohort_id, OutboxMessage.status == "sent"
             )
-            is not None
         )
+        for key in keys:
+            _, step, who, occurrence = key.split(":", 3)
+            if who.startswith("p"):
+                self._inbox.setdefault((int(who[1:]), occurrence), set()).add(step)
 
     def _will_answer(
         self,
@@ -268,6 +277,7 @@ class Participants:
         with session_scope(self.settings.database_url) as session:
             cohort = session.get(Cohort, self.cohort_id)
             assert cohort is not None
+            self._load_inbox(session)
             decision = pairing.current_decision(session, cohort)
             if decision is not None and decision.status == "proposed":
                 pairing.approve(

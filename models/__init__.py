@@ -3,7 +3,7 @@
 from models.audit import AuditEvent
 from models.base import Base
 from models.checkin import CheckIn, EvaluationAnswer
-from models.cohort import Cohort, Programme, CharterVersion
+from models.cohort import CharterVersion, Cohort, Programme
 from models.engagement import (
     CharterSignature,
     SupervisionAttendance,
@@ -11,8 +11,9 @@ from models.engagement import (
     WorkshopInvitation,
 )
 from models.outbox import OutboxMessage
-from models.people import Application, CallRecipient, Person
 from models.pairs import MatchingDecision, Pair, PairOverride
+from models.people import Application, CallRecipient, Person
+from models.web import ErasureRequest, InboundReply
 
 __all__ = [
     "Application",
@@ -23,7 +24,9 @@ __all__ = [
     "CharterVersion",
     "CheckIn",
     "Cohort",
+    "ErasureRequest",
     "EvaluationAnswer",
+    "InboundReply",
     "MatchingDecision",
     "OutboxMessage",
     "Pair",

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from mentorat.lifecycle import supervision
 from mentorat.lifecycle.context import PhaseContext
-from mentorat.outbox import person_letter
+from mentorat.outbox import existing_keys, letter_key, person_letter
 from models import Application, CheckIn, Pair
 
 
@@ -66,15 +66,15 @@ def advance(ctx: PhaseContext) -> None:
         apps = {a.id: a for a in ctx.applications()}
 
         def letters(kind: str, step: str, only_open: bool, rows=rows, month=month, apps=apps):  # type: ignore[no-untyped-def]
+            written = existing_keys(ctx.session, ctx.cohort.id, step)
             out = []
             for row in rows:
                 if only_open and row.status != "open":
                     continue
                 app = apps[row.application_id]
-                urls = {
-                    answer: ctx.url(app.person_id, "checkin", row.id, answer)
-                    for answer in ("vu", "pas-vu", "aide")
-                }
+                if letter_key(ctx.cohort.id, step, f"p{app.person_id}", row.id) in written:
+                    continue
+                form = ctx.url(app.person_id, "checkin", row.id)
                 out.append(
                     person_letter(
                         kind,
@@ -86,18 +86,22 @@ def advance(ctx: PhaseContext) -> None:
                         partner={"first_name": partner_of[app.id].person.first_name},
                         deadline=month.closes_at,
                         urls={
-                            "met": urls["vu"],
-                            "not_met": urls["pas-vu"],
-                            "need_help": urls["aide"],
-                            "form": ctx.url(app.person_id, "checkin", row.id),
+                            "met": f"{form}?reponse=vu",
+                            "not_met": f"{form}?reponse=pas-vu",
+                            "need_help": f"{form}?reponse=aide",
+                            "form": form,
                         },
                     )
                 )
+                out[-1].reply_purpose = "checkin"
             return out
 
-        ctx.send(
-            letters("checkin_request", f"checkin{month.month}", only_open=False), "checkin_request"
-        )
+        # A request or a reminder after the month has closed would ask for nothing.
+        if ctx.now < month.closes_at:
+            ctx.send(
+                letters("checkin_request", f"checkin{month.month}", only_open=False),
+                "checkin_request",
+            )
         if month.reminder_at <= ctx.now < month.closes_at:
             ctx.send(
                 letters("checkin_reminder", f"checkin{month.month}_reminder", only_open=True),

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from mentorat import links
 from mentorat.lifecycle.timeline import Timeline
@@ -87,6 +87,11 @@ class PhaseContext:
             self.session.scalars(
                 select(Pair)
                 .where(Pair.cohort_id == self.cohort.id, Pair.status.in_(statuses))
+                # One query per table, not one per pair: cohorts have thousands of pairs.
+                .options(
+                    selectinload(Pair.mentor).selectinload(Application.person),
+                    selectinload(Pair.mentee).selectinload(Application.person),
+                )
                 .order_by(Pair.id)
             )
         )
@@ -96,6 +101,7 @@ class PhaseContext:
             self.session.scalars(
                 select(Application)
                 .where(Application.cohort_id == self.cohort.id)
+                .options(selectinload(Application.person))
                 .order_by(Application.id)
             )
         )

@@ -67,6 +67,7 @@ def _invite(ctx: PhaseContext, session: SupervisionSession, title: str, *, remin
             )
         )
         letters[-1].ics = ics
+        letters[-1].reply_purpose = "supervision"
     ctx.send(letters, "supervision_reminder" if reminder else "supervision_invitation")
 
 

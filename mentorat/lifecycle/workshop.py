@@ -66,6 +66,7 @@ def advance(ctx: PhaseContext) -> None:
             organizer_email=cohort.operator_email,
             attendee_email=app.person.email,
         )
+        letter.reply_purpose = "workshop"
         letters.append(letter)
     ctx.send(letters, "workshop_invitation")
     if ctx.now < t.workshop_ends_at:

@@ -100,4 +100,4 @@ def test_status_shows_phases_and_counts_without_names(settings, cohort, tmp_path
 def test_an_unknown_cohort_is_a_clear_error(settings):
     result = runner.invoke(app, ["cohort", "status", "--cohort", "NOPE"])
     assert result.exit_code == 1
-    assert "cohorte «\u00a0NOPE\u00a0» inconnue" in result.output.replace(" NOPE ", "\u00a0NOPE\u00a0")
+    assert "cohorte «\u00a0NOPE\u00a0» inconnue" in result.output

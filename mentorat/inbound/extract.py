@@ -1,0 +1,98 @@
+"""The words a person wrote in a reply: the text part (or the HTML one, as text), without
+the quoted message below it nor the signature."""
+
+from __future__ import annotations
+
+import re
+from email.message import EmailMessage
+from html.parser import HTMLParser
+
+# A line that starts the quoted original or the signature: everything from it is dropped.
+_CUT = [re.compile(p, re.IGNORECASE) for p in (
+    r"^\s*>",                                              # quoted lines
+    r"^\s*-- ?$",                                          # the signature separator
+    r"^\s*-{2,}\s*(original message|message d[’']origine|message original)",
+    r"^\s*_{8,}\s*$",                                      # Outlook's rule above the header
+    r"^\s*(de|from)\s*:.*",                                # Outlook's quoted header block
+    r"^\s*(envoy[ée] (de|depuis) mon|sent from my|envoy[ée] depuis)",
+    r"^\s*(bien )?(cordialement|bien [àa] (toi|vous)|bonne (journ[ée]e|soir[ée]e))\b",
+)]
+# Gmail and Apple Mail: « Le lun. 4 oct. 2027 à 09:12, Mentorat <…> a écrit : », which
+# clients often wrap over two or three lines; English clients: « On …, … wrote: ».
+_ATTRIBUTION = re.compile(r"^\s*(le\s.+|on\s.+)", re.IGNORECASE)
+_WROTE = re.compile(r"(a\s+[ée]crit|wrote)\s*:\s*$", re.IGNORECASE | re.DOTALL)
+
+
+def strip_reply(text: str) -> str:
+    lines = text.replace("\r\n", "\n").split("\n")
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        if any(p.match(line) for p in _CUT):
+            break
+        if _ATTRIBUTION.match(line) and any(
+                _WROTE.search(" ".join(lines[index:index + size])) for size in (1, 2, 3)):
+            break
+        kept.append(line)
+    return "\n".join(kept).strip()
+
+
+class _Text(HTMLParser):
+    """HTML to text, leaving out what clients put around the quoted original."""
+
+    _QUOTES = ("gmail_quote", "divrplyfwdmsg", "moz-cite-prefix", "ms-outlook-quote",
+               "appendonsend", "yahoo_quoted")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip_depth = 0
+        self._stack: list[bool] = []
+        self.stopped = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"br", "p", "div", "li", "tr"}:
+            self.parts.append("\n")
+        if tag in {"br", "hr", "img", "meta", "link", "input"}:
+            if tag == "hr":
+                self.stopped = True  # Outlook's separator above the quoted header
+            return
+        marks = " ".join(f"{v or ''}" for k, v in attrs if k in {"class", "id"}).lower()
+        skip = tag in {"blockquote", "style", "script", "head", "title"} or any(
+            q in marks for q in self._QUOTES)
+        self._stack.append(skip)
+        if skip:
+            self._skip_depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"br", "hr", "img", "meta", "link", "input"} or not self._stack:
+            return
+        if self._stack.pop():
+            self._skip_depth -= 1
+        if tag in {"p", "div", "li", "tr"}:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip_depth and not self.stopped:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    text = "".join(parser.parts).replace("\u00a0", " ")
+    return re.sub(r"\n\s*\n+", "\n\n", text)
+
+
+def reply_text(message: EmailMessage) -> str:
+    body = message.get_body(preferencelist=("plain", "html"))
+    if body is None:
+        return ""
+    try:
+        content = body.get_content()
+    except (LookupError, UnicodeDecodeError):
+        payload = body.get_payload(decode=True) or b""
+        content = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
+    if body.get_content_type() == "text/html":
+        content = html_to_text(content)
+    return strip_reply(content)

@@ -1,0 +1,243 @@
+"""The participant pages. Every request is reached through its signed link `/r/<token>`:
+GET shows (never changes anything, so mail scanners that follow links are harmless), POST
+records, through the service layer, and redirects to the recorded answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
+from starlette.requests import Request
+
+from mentorat import links
+from mentorat.clock import Clock, SystemClock
+from mentorat.db import session_factory
+from mentorat.services import ServiceError
+from mentorat.settings import Settings
+from mentorat.web import csrf, fresh_links, pages
+from mentorat.web.handlers import HANDLERS
+from mentorat.web.handlers import my_data as my_data_handler
+from mentorat.web.handlers import rsvp as rsvp_handler
+from mentorat.web.limits import BodyLimit, BodyTooLarge, Limits, RateLimiter
+from mentorat.web.security import SecurityHeaders
+from mentorat.web.targets import resolve
+from mentorat.web.visit import Visit
+from models import Person
+
+STATIC = Path(__file__).resolve().parent / "static"
+FRESH_SCOPE = "fresh-link"
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None,
+               limits: Limits | None = None) -> FastAPI:
+    clock = clock or SystemClock()
+    limits = limits or Limits()
+    limiter = RateLimiter(limits.window_seconds)
+    make_session = session_factory(settings.database_url)
+    max_age = settings.link_max_age_days * 86400
+    app = FastAPI(title="Mentorat", docs_url=None, redoc_url=None, openapi_url=None)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    def page(template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+        return HTMLResponse(pages.render(template, **ctx), status_code=status)
+
+    def client(request: Request) -> str:
+        return request.client.host if request.client else "-"
+
+    def cookie_of(request: Request) -> tuple[str, bool]:
+        value = request.cookies.get(csrf.COOKIE)
+        return (value, False) if value else (csrf.new_cookie_value(), True)
+
+    def with_cookie(request: Request, response: Response, value: str, new: bool) -> Response:
+        if new:
+            response.set_cookie(csrf.COOKIE, value, httponly=True, samesite="lax",
+                                secure=request.url.scheme == "https", path="/")
+        return response
+
+    def link_problem(reason: str, token: str, csrf_token: str) -> HTMLResponse:
+        if reason == "expired":
+            return page("link_expired.html", 410, token=token, csrf=csrf_token)
+        return page("link_invalid.html", 404, csrf=csrf_token)
+
+    def open_visit(session: Session, request: Request, token: str,
+                   cookie: str) -> Visit | Response:
+        try:
+            claim = links.read_token(settings.secret_key, token, max_age_seconds=max_age)
+        except links.LinkError as exc:
+            return link_problem(exc.reason, token, csrf.form_token(settings.secret_key, cookie,
+                                                                    FRESH_SCOPE))
+        target = resolve(session, claim)
+        if target is None:
+            return link_problem("invalid", token, csrf.form_token(settings.secret_key, cookie,
+                                                                   FRESH_SCOPE))
+        return Visit(request=request, settings=settings, limits=limits, session=session,
+                     now=clock.now(), token=token, target=target,
+                     csrf=csrf.form_token(settings.secret_key, cookie, token))
+
+    def too_many() -> HTMLResponse:
+        response = page("too_many.html", 429)
+        response.headers["Retry-After"] = str(int(limits.window_seconds))
+        return response
+
+    async def read_form(request: Request) -> Any:
+        """The submitted form, or a Response refusing it (too large, malformed)."""
+        if request.scope.get("mentorat.too_large"):
+            return page("too_large.html", 413)
+        try:
+            return await request.form(max_files=0, max_fields=limits.max_fields,
+                                      max_part_size=limits.max_body_bytes)
+        except BodyTooLarge:
+            return page("too_large.html", 413)
+        except MultiPartException:
+            return page("bad_request.html", 400)
+
+    @app.get("/", response_class=HTMLResponse)
+    async def home(request: Request) -> Response:
+        cookie, new = cookie_of(request)
+        response = page("home.html", csrf=csrf.form_token(settings.secret_key, cookie,
+                                                          FRESH_SCOPE))
+        return with_cookie(request, response, cookie, new)
+
+    @app.get("/sante", response_class=PlainTextResponse)
+    async def health() -> str:
+        return "ok"
+
+    def visiting(request: Request, token: str, cookie: str,
+                 act: Callable[[Visit], Response], *, commit: bool = False) -> Response:
+        with make_session() as session:
+            visit = open_visit(session, request, token, cookie)
+            if isinstance(visit, Response):
+                return visit
+            try:
+                response = act(visit)
+            except ServiceError:
+                session.rollback()
+                return visit.closed()
+            if commit and response.status_code == 303:
+                session.commit()
+                for job in visit.after_commit:
+                    job()
+            else:
+                session.rollback()
+            return response
+
+    @app.get("/r/{token}")
+    async def show(request: Request, token: str) -> Response:
+        if not limiter.allow("page", client(request), limits.pages_per_client):
+            return too_many()
+        cookie, new = cookie_of(request)
+        answer = request.query_params.get("reponse")
+        saved = request.query_params.get("enregistre") == "1"
+
+        def act(visit: Visit) -> Response:
+            return HANDLERS[visit.target.purpose].show(visit, answer, saved)
+
+        response = await run_in_threadpool(visiting, request, token, cookie, act)
+        return with_cookie(request, response, cookie, new)
+
+    @app.post("/r/{token}")
+    async def submit(request: Request, token: str) -> Response:
+        if not (limiter.allow("post", client(request), limits.posts_per_client)
+                and limiter.allow("link", token[-24:], limits.posts_per_link)):
+            return too_many()
+        form = await read_form(request)
+        if isinstance(form, Response):
+            return form
+        cookie = request.cookies.get(csrf.COOKIE, "")
+
+        def act(visit: Visit) -> Response:
+            if not csrf.valid(request, settings.secret_key, form.get(csrf.FIELD), token):
+                return page("csrf.html", 403, action=visit.action)
+            return HANDLERS[visit.target.purpose].submit(visit, form)
+
+        return await run_in_threadpool(visiting, request, token, cookie, act, commit=True)
+
+    @app.get("/r/{token}/agenda.ics")
+    async def calendar(request: Request, token: str) -> Response:
+        if not limiter.allow("page", client(request), limits.pages_per_client):
+            return too_many()
+
+        def act(visit: Visit) -> Response:
+            if visit.target.purpose not in {"supervision", "workshop"}:
+                return page("not_found.html", 404)
+            return rsvp_handler.calendar(visit)
+
+        return await run_in_threadpool(visiting, request, token, "", act)
+
+    @app.get("/r/{token}/donnees.json")
+    async def my_data_json(request: Request, token: str) -> Response:
+        if not limiter.allow("page", client(request), limits.pages_per_client):
+            return too_many()
+
+        def act(visit: Visit) -> Response:
+            if visit.target.purpose != "my_data":
+                return page("not_found.html", 404)
+            return my_data_handler.download(visit)
+
+        return await run_in_threadpool(visiting, request, token, "", act)
+
+    @app.post("/lien/nouveau")
+    async def fresh_link(request: Request) -> Response:
+        if not limiter.allow("fresh", client(request), limits.fresh_links_per_client):
+            return too_many()
+        form = await read_form(request)
+        if isinstance(form, Response):
+            return form
+        if not csrf.valid(request, settings.secret_key, form.get(csrf.FIELD), FRESH_SCOPE):
+            return page("csrf.html", 403, action="/")
+        token, address = str(form.get("token") or ""), str(form.get("email") or "").strip()
+
+        def work() -> int | None:
+            with make_session() as session:
+                person = None
+                if token:
+                    try:
+                        # An expired link still names its person: its signature is checked.
+                        claim = links.read_token(settings.secret_key, token,
+                                                 max_age_seconds=10 * 365 * 86400)
+                        person = session.get(Person, claim.person_id)
+                    except links.LinkError:
+                        person = None
+                elif address and len(address) <= 320:
+                    person = session.scalar(select(Person).where(Person.email == address.lower()))
+                cohort_id = fresh_links.send(session, settings, person, clock.now()) \
+                    if person is not None else None
+                session.commit()
+            if cohort_id is not None:
+                from mentorat.web import notices
+
+                notices.deliver(settings, cohort_id)
+            return cohort_id
+
+        await run_in_threadpool(work)
+        # The same answer whether or not the address or link named someone.
+        return page("fresh_link_sent.html", 200)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405:
+            return page("not_found.html", 405)
+        return page("not_found.html", 404)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        return page("bad_request.html", 400)
+
+    @app.exception_handler(BodyTooLarge)
+    async def too_large(request: Request, exc: BodyTooLarge) -> Response:
+        return page("too_large.html", 413)
+
+    # Outermost first: the size limit sees the body before anything reads it.
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes)
+    return app

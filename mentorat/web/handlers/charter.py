@@ -1,0 +1,63 @@
+"""The charter: its full text, signed by ticking a box and typing one's name. The version
+shown is the version recorded; the pair starts when both members have signed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from mentorat import services
+from mentorat.web.forms import NBSP, Form, fold
+from mentorat.web.visit import Visit
+from models import CharterSignature, CharterVersion
+
+
+def _signature(visit: Visit) -> CharterSignature | None:
+    return visit.session.scalar(select(CharterSignature).where(
+        CharterSignature.pair_id == visit.target.entity.id,
+        CharterSignature.application_id == visit.target.application.id))  # type: ignore[union-attr]
+
+
+def _partner(visit: Visit) -> Any:
+    pair, app = visit.target.entity, visit.target.application
+    return pair.mentee if app.id == pair.mentor_application_id else pair.mentor
+
+
+def _page(visit: Visit, *, status: int = 200, saved: bool = False,
+          errors: dict[str, str] | None = None, values: dict[str, Any] | None = None) -> Response:
+    signature = _signature(visit)
+    version = visit.session.get(
+        CharterVersion,
+        signature.charter_version_id if signature else visit.target.cohort.charter_version_id)
+    return visit.page("charter.html", status=status, charter=version, signature=signature,
+                      partner=_partner(visit), pair=visit.target.entity, saved=saved,
+                      errors=errors or {}, values=values or {"signed_name": "", "agree": False},
+                      deadline_charter=services.timeline_of(visit.target.cohort).charter_deadline)
+
+
+def show(visit: Visit, answer: str | None, saved: bool) -> Response:
+    return _page(visit, saved=saved)
+
+
+def submit(visit: Visit, data: Any) -> Response:
+    if _signature(visit) is not None:
+        return visit.saved()  # signed already: a signature is never replaced
+    form = Form(data, visit.limits)
+    agree = form.flag("agree")
+    name = form.text("signed_name", required=True, label="vos prénom et nom")
+    person = visit.target.person
+    if not agree:
+        form.result.errors["agree"] = "Cochez la case pour confirmer votre engagement."
+    if name and "signed_name" not in form.result.errors and \
+            fold(person.last_name) not in fold(name):
+        form.result.errors["signed_name"] = (
+            f"Saisissez vos prénom et nom tels qu’ils figurent ci-dessus{NBSP}: "
+            f"{person.first_name} {person.last_name}.")
+    if not form.result.ok:
+        return _page(visit, status=400, errors=form.result.errors, values=form.result.values)
+    services.sign_pair_charter(visit.session, visit.target.entity.id,
+                               visit.target.application.id,  # type: ignore[union-attr]
+                               signed_name=name, channel="web", now=visit.now)
+    return visit.saved()
