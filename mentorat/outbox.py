@@ -151,8 +151,11 @@ def enqueue(
     insert = (postgresql if dialect == "postgresql" else sqlite).insert(OutboxMessage)
     written = 0
     for start in range(0, len(rows), 500):
+        # RETURNING counts the rows really written (rowcount is -1 on some drivers).
         result = session.execute(
-            insert.values(rows[start : start + 500]).on_conflict_do_nothing(index_elements=["key"])
+            insert.values(rows[start : start + 500])
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(OutboxMessage.id)
         )
-        written += result.rowcount or 0
+        written += len(result.all())
     return written

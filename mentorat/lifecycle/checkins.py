@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from mentorat.lifecycle import supervision
 from mentorat.lifecycle.context import PhaseContext
@@ -117,18 +117,24 @@ def advance(ctx: PhaseContext) -> None:
 
 
 def _escalate(ctx: PhaseContext, partner_of, mentor_of) -> None:  # type: ignore[no-untyped-def]
+    # Only the rows that can escalate: missed months and requests for help.
     rows = list(
         ctx.session.scalars(
             select(CheckIn)
-            .where(CheckIn.cohort_id == ctx.cohort.id)
+            .where(
+                CheckIn.cohort_id == ctx.cohort.id,
+                or_(CheckIn.status == "missed", CheckIn.need_help.is_(True)),
+            )
             .order_by(CheckIn.application_id, CheckIn.month)
         )
     )
+    if not rows:
+        return
     apps = {a.id: a for a in ctx.applications()}
     threshold = ctx.parts.timing.escalate_after_missed
-    by_app: dict[int, list[CheckIn]] = defaultdict(list)
-    for row in rows:
-        by_app[row.application_id].append(row)
+    done = existing_keys(ctx.session, ctx.cohort.id, "escalation_help") | existing_keys(
+        ctx.session, ctx.cohort.id, "escalation_missed"
+    )
 
     def escalation(
         step: str,
@@ -139,6 +145,8 @@ def _escalate(ctx: PhaseContext, partner_of, mentor_of) -> None:  # type: ignore
         missed: list[int],
         message: str | None,
     ) -> None:
+        if letter_key(ctx.cohort.id, step, "sup", occurrence) in done:
+            return
         partner = partner_of.get(app.id)
         letter = ctx.supervisor_letter(
             "escalation",
@@ -162,8 +170,12 @@ def _escalate(ctx: PhaseContext, partner_of, mentor_of) -> None:  # type: ignore
         if ctx.send([letter], "escalation") and app.id in mentor_of:
             supervision.offer_individual_session(ctx, mentor_of[app.id], reason=step)
 
+    by_app: dict[int, list[CheckIn]] = defaultdict(list)
+    for row in rows:
+        by_app[row.application_id].append(row)
     for app_id, months in by_app.items():
         app = apps[app_id]
+        streak: list[int] = []
         for row in months:
             if row.need_help:
                 escalation(
@@ -175,9 +187,10 @@ def _escalate(ctx: PhaseContext, partner_of, mentor_of) -> None:  # type: ignore
                     [],
                     row.help_message,
                 )
-        streak: list[int] = []
-        for row in months:
-            streak = streak + [row.month] if row.status == "missed" else []
+            if row.status != "missed":
+                continue
+            consecutive = bool(streak) and row.month == streak[-1] + 1
+            streak = [*streak, row.month] if consecutive else [row.month]
             # Escalate once per streak, when it reaches the programme's threshold.
             if len(streak) == threshold:
                 escalation(

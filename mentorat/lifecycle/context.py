@@ -31,6 +31,7 @@ class PhaseContext:
         self.timeline = timeline_of(self.cohort)
         self.parts = programme_parts(self.cohort.programme)
         self._base = common_context(self.cohort, self.settings)
+        self._applications: list[Application] | None = None
 
     def url(self, person_id: int, purpose: str, occurrence: int, answer: str | None = None) -> str:
         return links.make_url(
@@ -97,6 +98,12 @@ class PhaseContext:
         )
 
     def applications(self) -> list[Application]:
+        # Read once per phase run: phases ask several times, and no phase adds applications.
+        if self._applications is None:
+            self._applications = self._load_applications()
+        return self._applications
+
+    def _load_applications(self) -> list[Application]:
         return list(
             self.session.scalars(
                 select(Application)

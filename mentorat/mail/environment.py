@@ -22,6 +22,9 @@ def environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        # Templates are part of the release: do not stat every file on every render
+        # (a cohort renders tens of thousands of emails).
+        auto_reload=False,
     )
     env.filters.update(
         date_fr=dates.date_fr,

@@ -3,9 +3,10 @@
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import UndefinedError
+from jinja2 import Environment, Template, UndefinedError
 
 from mentorat.mail.environment import TEMPLATES_DIR, environment
 from mentorat.mail.kinds import KINDS
@@ -36,6 +37,12 @@ def _tidy_text(raw: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
 
 
+@lru_cache(maxsize=8)
+def _prefix_template(env: Environment) -> Template:
+    # Compiled once: from_string compiles on every call.
+    return env.from_string("[{{ programme.short_name }}]")
+
+
 def render(kind: str, ctx: Mapping[str, object], templates_dir: Path | None = None) -> Rendered:
     """Render `kind` with `ctx`; a key missing from `ctx` raises jinja2.UndefinedError."""
     if kind not in KINDS:
@@ -45,7 +52,7 @@ def render(kind: str, ctx: Mapping[str, object], templates_dir: Path | None = No
         raise UndefinedError(f"missing common context keys: {', '.join(missing)}")
     env = environment(templates_dir or TEMPLATES_DIR)
     # Every subject starts with the programme's short name so that filters and eyes sort it.
-    prefix = env.from_string("[{{ programme.short_name }}]").render(ctx)
+    prefix = _prefix_template(env).render(ctx)
     subject = _one_line(f"{prefix} {env.get_template(f'{kind}.subject.txt').render(ctx)}")
     full = {**ctx, "subject": subject, "kind": kind}
     text = _tidy_text(env.get_template(f"{kind}.txt").render(full))
