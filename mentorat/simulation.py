@@ -223,6 +223,17 @@ def quiet_events() -> Iterator[None]:
             os.environ["MENTORAT_EMIT_EVENTS"] = before
 
 
+@contextmanager
+def _no_heartbeats() -> Iterator[None]:
+    """Flow-run heartbeats detect crashed runs of real cohorts; a simulated run lasts a
+    second, and stopping the heartbeat thread costs up to one second per run."""
+    import prefect.settings
+
+    setting = prefect.settings.PREFECT_FLOWS_HEARTBEAT_FREQUENCY  # type: ignore[attr-defined]
+    with prefect.settings.temporary_settings(updates={setting: None}):
+        yield
+
+
 @dataclass
 class Participants:
     """Answers as real people would: at once, after a reminder, or never."""
@@ -426,7 +437,7 @@ def run_cohort(
         assert cohort is not None
         now = cohort.call_opens_at
     participants = Participants(settings, cohort_id, behaviour)
-    with quiet_events():
+    with quiet_events(), _no_heartbeats():
         for _ in range(max_steps):
             result = run_flow(now)
             if on_step:

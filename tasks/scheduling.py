@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from prefect import task
+from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
 from prefect.runtime import flow_run
 
@@ -22,24 +23,29 @@ def next_due(cohort_id: int, now: datetime) -> datetime | None:
         return timeline_of(cohort).next_after(now)
 
 
+def schedule_run(cohort_id: int, due: datetime) -> FlowRun:
+    """A run of the cohort deployment at `due`. The idempotency key makes a second request
+    for the same due date return the same run instead of creating another."""
+    return run_deployment(
+        get_settings().deployment_name,
+        parameters={"cohort_id": cohort_id},
+        scheduled_time=due,
+        idempotency_key=f"cohort-{cohort_id}-{due:%Y%m%dT%H%M}",
+        timeout=0,
+        as_subflow=False,
+        tags=[f"cohort:{cohort_id}"],
+    )
+
+
 @task(name="schedule-next-run")
 def schedule_next_run(cohort_id: int, now: datetime, simulated: bool) -> str | None:
     """Returns the next due date (ISO). Under a deployment, also creates that run.
 
     In simulated time (demo, tests) the caller drives the clock, so nothing is scheduled.
-    The idempotency key makes a second run for the same due date a no-op.
     """
     due = next_due(cohort_id, now)
     if due is None:
         return None
     if not simulated and flow_run.get_deployment_id():
-        run_deployment(
-            get_settings().deployment_name,
-            parameters={"cohort_id": cohort_id},
-            scheduled_time=due,
-            idempotency_key=f"cohort-{cohort_id}-{due:%Y%m%dT%H%M}",
-            timeout=0,
-            as_subflow=False,
-            tags=[f"cohort:{cohort_id}"],
-        )
+        schedule_run(cohort_id, due)
     return due.isoformat()
