@@ -105,6 +105,8 @@ def propose(
             if o.kind == "forbid"
         ],
         previous_pairs=_previous_pairs(session, cohort),
+        # The labels as the candidates wrote them, for explanations in proper French.
+        labels={tag: label for a in apps for tag, label in {**a.objectives, **a.expertise}.items()},
         mode=mode,  # type: ignore[arg-type]
     )
     session.execute(

@@ -5,7 +5,12 @@ Pure Python (numpy, scipy, OR-Tools): no Prefect, no database. The lead calls::
     from mentorat.matching import Candidate, MatchingRules, solve, greedy, Proposal
     rules = MatchingRules.from_preset(preset["matching"])
     proposal = solve(mentors, mentees, rules, hierarchy=org_chart, pinned=[(12, 40)],
-                     forbidden=[(13, 41)], previous_pairs=[("a@x.fr", "b@x.fr")])
+                     forbidden=[(13, 41)], previous_pairs=[("a@x.fr", "b@x.fr")],
+                     labels={"mobilite-hors-juridiction": "Mobilité hors juridiction"})
+
+``labels`` (optional, also on ``greedy``) gives French labels of tags, as applications
+store them, over the preset's ``[matching.labels]``; a tag without a label is shown with
+its dashes as spaces.
 
 How it works
 ------------
@@ -15,9 +20,15 @@ How it works
    mentee, over the criteria that mentee filled in, so a mentee who states no objective is
    not penalised for it. Every criterion is bilinear in a mentee row and a mentor row
    (see ``features``), so the score matrix is one matrix product.
-3. The assignment maximises the total (Hungarian algorithm on a matrix with one column per
-   mentor slot, or, past ``dense_max_cells``, a min-cost flow on each mentee's ``top_k``
-   best mentors). Input order does not matter: candidates are sorted by id.
+3. The assignment maximises the total. Up to ``dense_max_cells`` it is exactly optimal: the
+   score matrix is scored block by block, each mentee's ``top_k`` best mentors are kept,
+   the assignment is solved on them (sparse Jonker-Volgenant, one column per mentor slot)
+   and then proven optimal on the whole matrix with dual prices; pairs that break the
+   proof join the shortlists and the solve is redone (``certify``; the Hungarian algorithm
+   on the full slot matrix is the last resort). Past ``dense_max_cells``, a min-cost flow
+   on each mentee's ``top_k`` best mentors (best on those lists, not proven beyond them).
+   The greedy baseline is exact in both: it fetches more of a mentee's row when its
+   shortlist runs out. Input order does not matter: candidates are sorted by id.
 4. Each pair carries its score by criterion and a French sentence; each person left out
    gets a reason code and a French reason; the report compares with a greedy baseline.
 
@@ -41,7 +52,7 @@ Preset keys (the ``[matching]`` table of a programme preset, TOML)
 ``dense_max_cells`` (60 000 000)
     Size limit of the dense solver (about 5 000 mentees x 10 000 mentor slots).
 ``top_k`` (16)
-    Candidates kept per mentee by the sparse solver.
+    Candidates kept per mentee: the sparse solver's lists; where the dense solver starts.
 ``text_max_terms`` (256)
     Words kept for the text similarity (the most frequent shared by both sides).
 ``few_candidates`` (3)

@@ -1,10 +1,12 @@
-"""Optimal assignment: a dense Hungarian solve, or a min-cost flow on candidate lists.
+"""Assignment values, the full Hungarian solve and the min-cost flow on candidate lists.
 
-Both maximise the sum of a pair value. In "coverage" mode every allowed pair is worth a
-bonus larger than any possible gain in score, so the most mentees are matched first and
-the total score is maximised among those assignments. With fairness on, the value of a
-pair below the floor loses ``strength`` points per point under it: a concave utility, so
-lifting a worst-off mentee is worth more than the same gain for a well-served one.
+The dense solver normally solves on shortlists and proves optimality (``certify``); the
+full Hungarian solve here is its last resort. All maximise the sum of a pair value. In
+"coverage" mode the most mentees are matched first (a bonus per pair larger than any
+possible gain in score, or a maximum flow), and the total is maximised among those
+assignments. With fairness on, the value of a pair below the floor loses ``strength``
+points per point under it: a concave utility, so lifting a worst-off mentee is worth more
+than the same gain for a well-served one.
 """
 
 from __future__ import annotations
@@ -35,6 +37,18 @@ def _bonus(rules: MatchingRules, floor: float | None, strength: float) -> float:
         strength * max(0.0, floor - (rules.quality_threshold if rules.mode == "quality" else 0.0))
         + 1e-3
     )
+
+
+def pair_bonus(
+    rules: MatchingRules, floor: float | None, strength: float, mentees: int, slots: int
+) -> float:
+    """What a pair is worth on top of its utility in the linear program (flow, certificate).
+
+    In coverage mode it exceeds any total utility difference, so the most pairs win first.
+    """
+    if rules.mode == "coverage":
+        return (100.0 + strength * (floor or 0.0)) * (min(mentees, slots) + 1)
+    return _bonus(rules, floor, strength)
 
 
 def dense_cost(
@@ -85,33 +99,42 @@ def flow_assign(
     floor: float | None,
     strength: float,
 ):
-    """Min-cost flow: mentee -> mentor arcs for the candidate edges, mentor -> sink capacity,
-    and a mentee -> sink arc meaning "left unmatched", so the flow is always feasible."""
+    """Min-cost flow on the candidate edges: source -> mentee -> mentor -> sink.
+
+    Coverage mode asks for a maximum flow (the most pairs) of minimum cost, which keeps the
+    costs to the pairs' utilities: a bonus per pair large enough to make pairs come first
+    would make the cost range, and the solver's scaling phases, far larger. Quality mode
+    adds a mentee -> sink arc meaning "left unmatched", worth nothing, and any pair at the
+    threshold is worth more than that. Costs are integers: hundredths of a point.
+    """
     m = len(capacity)
     if len(mentee) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    if rules.mode == "coverage":
-        bonus = (100.0 + strength * (floor or 0.0)) * (min(n_mentees, int(capacity.sum())) + 1)
-    else:
-        bonus = _bonus(rules, floor, strength)
-    # Integer costs: hundredths of a point, all non-negative (cost = top value - value).
-    u = utility(score.astype(np.float64), floor, strength)
-    value = np.rint((bonus + u) * 100).astype(np.int64)
-    top = int(value.max())
-    sink = n_mentees + m
+    coverage = rules.mode == "coverage"
+    bonus = 0.0 if coverage else _bonus(rules, floor, strength)
+    value = np.rint((bonus + utility(score.astype(np.float64), floor, strength)) * 100)
+    value = value.astype(np.int64)
+    top = max(int(value.max()), 0)
+    source, sink = n_mentees + m, n_mentees + m + 1
     flow = min_cost_flow.SimpleMinCostFlow()
-    tails = np.concatenate([mentee, np.arange(n_mentees), n_mentees + np.arange(m)])
-    heads = np.concatenate([n_mentees + mentor, np.full(n_mentees, sink), np.full(m, sink)])
-    caps = np.concatenate(
-        [np.ones(len(mentee), np.int64), np.ones(n_mentees, np.int64), capacity.astype(np.int64)]
+    tails = [mentee, np.full(n_mentees, source), n_mentees + np.arange(m)]
+    heads = [n_mentees + mentor, np.arange(n_mentees), np.full(m, sink)]
+    caps = [np.ones(len(mentee), np.int64), np.ones(n_mentees, np.int64), capacity]
+    costs = [top - value, np.zeros(n_mentees, np.int64), np.zeros(m, np.int64)]
+    if not coverage:
+        tails.append(np.arange(n_mentees))
+        heads.append(np.full(n_mentees, sink))
+        caps.append(np.ones(n_mentees, np.int64))
+        costs.append(np.full(n_mentees, top))
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate(tails),
+        np.concatenate(heads),
+        np.concatenate(caps).astype(np.int64),
+        np.concatenate(costs),
     )
-    costs = np.concatenate([top - value, np.full(n_mentees, top), np.zeros(m, np.int64)])
-    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
-    supplies = np.zeros(sink + 1, np.int64)
-    supplies[:n_mentees] = 1
-    supplies[sink] = -n_mentees
-    flow.set_nodes_supplies(np.arange(sink + 1), supplies)
-    status = flow.solve()
+    flow.set_node_supply(source, n_mentees)
+    flow.set_node_supply(sink, -n_mentees)
+    status = flow.solve_max_flow_with_min_cost() if coverage else flow.solve()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow ended with status {status}")
     used = flow.flows(np.arange(len(mentee))) > 0

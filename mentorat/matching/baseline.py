@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 
-_SAMPLE = 200_000
-
 
 def greedy_edges(
     mentee: np.ndarray, mentor: np.ndarray, score: np.ndarray, capacity: np.ndarray, n_mentees: int
@@ -18,64 +16,92 @@ def greedy_edges(
     order = np.lexsort((mentor, mentee, -score.astype(np.float64)))
     left = capacity.astype(np.int64).copy()
     taken = np.zeros(n_mentees, bool)
-    out_e: list[int] = []
-    out_r: list[int] = []
-    for i, j in zip(mentee[order].tolist(), mentor[order].tolist(), strict=True):
-        if not taken[i] and left[j] > 0:
-            taken[i] = True
-            left[j] -= 1
-            out_e.append(i)
-            out_r.append(j)
-    return np.asarray(out_e, np.int64), np.asarray(out_r, np.int64)
+    e, r = mentee[order], mentor[order]
+    chosen = _walk(e.tolist(), r.tolist(), taken, left)
+    return e[chosen].astype(np.int64), r[chosen].astype(np.int64)
 
 
-def greedy_dense(values: np.ndarray, ok: np.ndarray, capacity: np.ndarray):
-    """Exact greedy on a dense matrix without sorting all of it.
+def _walk(mentee: list[int], mentor: list[int], taken: np.ndarray, left: np.ndarray):
+    """Positions of the edges the greedy takes, walking them in order (state is updated)."""
+    # Plain Python containers: indexing a numpy array one item at a time is far slower.
+    is_taken = bytearray(taken.tobytes())
+    slots = left.tolist()
+    chosen: list[int] = []
+    for pos, (i, j) in enumerate(zip(mentee, mentor, strict=True)):
+        if not is_taken[i] and slots[j] > 0:
+            is_taken[i] = 1
+            slots[j] -= 1
+            chosen.append(pos)
+    taken[:] = np.frombuffer(bytes(is_taken), np.uint8).astype(bool)
+    left[:] = slots
+    return np.asarray(chosen, np.int64)
 
-    Each round takes every allowed entry at or above a cut chosen so that a few entries per
-    open mentee pass, and runs the greedy on them in order; since no entry above the cut is
-    left out, the choices are the ones a full sort would make. The next round looks only at
-    the mentees and mentors still open, below the cut.
+
+def greedy_lists(
+    mentee: np.ndarray,
+    mentor: np.ndarray,
+    score: np.ndarray,
+    allowed_count: np.ndarray,
+    capacity: np.ndarray,
+    more,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact greedy on a dense matrix from each row's shortlist (see ``shortlist``).
+
+    A row whose shortlist runs out before the row is taken, while it has more allowed
+    entries, would have its next entry considered by the full greedy at a later point: the
+    choices made up to that point are kept, the row gets ``more(rows, after_score,
+    after_mentor)`` entries, and the walk resumes from there. ``allowed_count`` is indexed
+    by row (mentee); rows must come sorted in shortlist order.
     """
-    n, m = values.shape
+    n = len(allowed_count)
     left = capacity.astype(np.int64).copy()
     taken = np.zeros(n, bool)
+    listed = np.bincount(mentee, minlength=n)
+    last = np.full(n, -1, np.int64)  # position of each row's last listed entry in the input
+    last[mentee] = np.arange(len(mentee))
+    last_score, last_mentor = np.zeros(n, np.float32), np.zeros(n, np.int64)
+    has = last >= 0
+    last_score[has], last_mentor[has] = score[last[has]], mentor[last[has]]
     out_e: list[np.ndarray] = []
     out_r: list[np.ndarray] = []
-    rows, cols = np.arange(n), np.arange(m)
-    cut = np.inf
-    rng = np.random.default_rng(0)
-    while len(rows) and len(cols):
-        whole = len(rows) == n and len(cols) == m
-        sub = values if whole else values[np.ix_(rows, cols)]
-        sub_ok = ok if whole else ok[np.ix_(rows, cols)]
-        if np.isfinite(cut):
-            sub_ok = sub_ok & (sub < cut)
-        want = 4 * len(rows)
-        if sub.size > 4 * _SAMPLE:
-            sample = rng.integers(0, sub.size, _SAMPLE)
-            picked = sub.ravel()[sample][sub_ok.ravel()[sample]]
-            if len(picked) == 0:
-                picked = sub[sub_ok]
-            if len(picked) == 0:
-                break
-            share = min(1.0, want / max(1, int(sub_ok.sum())))
-            new_cut = np.quantile(picked, 1.0 - share, method="higher")
-        else:
-            flat = sub[sub_ok]
-            if len(flat) == 0:
-                break
-            want = min(len(flat), want)
-            new_cut = np.partition(flat, len(flat) - want)[len(flat) - want]
-        r, c = np.nonzero(sub_ok & (sub >= new_cut))
-        e, j = greedy_edges(rows[r], cols[c], sub[r, c], left, n)
-        taken[e] = True
-        np.subtract.at(left, j, 1)
-        out_e.append(e)
-        out_r.append(j)
-        cut = new_cut
-        rows = rows[~taken[rows]]
-        cols = cols[left[cols] > 0]
+    e, r, v = mentee, mentor, score
+    while len(e):
+        order = np.lexsort((r, e, -v.astype(np.float64)))
+        e, r, v = e[order], r[order], v[order]
+        keep = ~taken[e] & (left[r] > 0)
+        e, r, v = e[keep], r[keep], v[keep]
+        trial_taken, trial_left = taken.copy(), left.copy()
+        chosen = _walk(e.tolist(), r.tolist(), trial_taken, trial_left)
+        row_end = np.full(n, -1, np.int64)
+        row_end[e] = np.arange(len(e))  # e is in walk order: the last write is the row's end
+        # Rows that may still have entries beyond their shortlist, and were not taken; one
+        # whose shortlist was used up before this walk ran dry at its start (-1).
+        dry = np.flatnonzero(~trial_taken & (listed < allowed_count))
+        if len(dry) == 0:
+            out_e.append(e[chosen])
+            out_r.append(r[chosen])
+            break
+        stop = int(row_end[dry].min())
+        sure = chosen[chosen <= stop]
+        taken[e[sure]] = True
+        np.subtract.at(left, r[sure], 1)
+        out_e.append(e[sure])
+        out_r.append(r[sure])
+        # Rows that ran dry get their next entries; nothing before ``stop`` can change.
+        dry = dry[~taken[dry]]
+        ne, nr, nv = more(dry, last_score[dry], last_mentor[dry])
+        np.add.at(listed, ne, 1)
+        got = np.bincount(ne, minlength=n)[dry] > 0
+        # A dry row with no more allowed entries is done: it is no longer "truncated".
+        listed[dry[~got]] = allowed_count[dry[~got]]
+        if len(ne):
+            ends = np.full(n, -1, np.int64)
+            ends[ne] = np.arange(len(ne))
+            filled = dry[got]
+            last_score[filled], last_mentor[filled] = nv[ends[filled]], nr[ends[filled]]
+        e = np.concatenate([e[stop + 1 :], ne])
+        r = np.concatenate([r[stop + 1 :], nr])
+        v = np.concatenate([v[stop + 1 :], nv])
     if not out_e:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(out_e), np.concatenate(out_r)

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Literal
 
 import numpy as np
 
-from .assign import dense_assign, dense_cost, flow_assign
-from .baseline import greedy_dense, greedy_edges
+from .assign import dense_assign, dense_cost, flow_assign, pair_bonus
+from .baseline import greedy_edges, greedy_lists
 from .candidate import Candidate
+from .certify import certified_assign
 from .errors import InfeasibleRules
 from .exclusions import PAIR_RULES, pair_exclusions
-from .explain import explain_pair, mentee_reason, mentor_reason
+from .explain import TagWords, explain_pair, mentee_reason, mentor_reason
 from .features import ELIGIBLE_ABOVE, PENALTY, Encoding, encode
 from .labels_fr import RULE_LABELS_FR, quoted
 from .proposal import Proposal, ProposedPair, Unmatched
 from .report import QualityReport, ScoreSummary
 from .rules import CRITERIA, MatchingRules
-from .scoring import PairRules, allowed, pair_points, row_counts, score_rows, top_k
+from .scoring import Candidates, PairRules, lowest_allowed, pair_points, score_rows
+from .shortlist import more_of_rows, scan
 
 Mode = Literal["coverage", "quality"]
 _RULE_ORDER = (
@@ -47,8 +50,14 @@ def solve(
     forbidden: Iterable[tuple[int, int]] = (),
     previous_pairs: Iterable[tuple[str, str]] = (),
     mode: Mode | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> Proposal:
-    """The optimal assignment under the programme's rules, explained, with its report."""
+    """The optimal assignment under the programme's rules, explained, with its report.
+
+    ``labels`` gives French labels of tags (``{"mobilite-hors-juridiction": "Mobilité hors
+    juridiction"}``, as applications store them), over the preset's ``[matching.labels]``;
+    a tag with no label is shown with its dashes turned into spaces.
+    """
     return _run(
         mentors,
         mentees,
@@ -58,6 +67,7 @@ def solve(
         forbidden,
         previous_pairs,
         mode,
+        labels,
         optimal=True,
     )
 
@@ -72,8 +82,10 @@ def greedy(
     forbidden: Iterable[tuple[int, int]] = (),
     previous_pairs: Iterable[tuple[str, str]] = (),
     mode: Mode | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> Proposal:
-    """The greedy baseline under the same rules (best remaining pair first), explained."""
+    """The greedy baseline under the same rules (best remaining pair first), explained;
+    ``labels`` as for ``solve``."""
     return _run(
         mentors,
         mentees,
@@ -83,6 +95,7 @@ def greedy(
         forbidden,
         previous_pairs,
         mode,
+        labels,
         optimal=False,
     )
 
@@ -109,11 +122,39 @@ class _Solved:
     best_per_mentee: np.ndarray
     eligible_per_mentor: np.ndarray
     floor: float | None
+    rounds: int | None = None  # certificate rounds of the dense solver
 
 
-def _run(mentors, mentees, rules, hierarchy, pinned, forbidden, previous_pairs, mode, optimal):
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the engine runs.
+
+    The engine creates no reference cycles, but it creates tens of thousands of small
+    objects (explanations, criteria), and each full collection they trigger walks the
+    whole cohort again: measured, a third of the run time on 5 000 x 5 000. Nothing is
+    lost: the collector resumes as it was, and frees what it must later.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _run(*args, **kwargs) -> Proposal:
+    with _collector_paused():
+        return _run_paused(*args, **kwargs)
+
+
+def _run_paused(
+    mentors, mentees, rules, hierarchy, pinned, forbidden, previous_pairs, mode, labels, optimal
+):
     if mode is not None:
         rules = dataclasses.replace(rules, mode=mode)
+    if labels:
+        rules = dataclasses.replace(rules, labels={**rules.labels, **labels})
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     mentors, mentees = _sorted(mentors, "mentor"), _sorted(mentees, "mentee")
@@ -140,11 +181,14 @@ def _run(mentors, mentees, rules, hierarchy, pinned, forbidden, previous_pairs, 
     pinned_set = set(zip(pin_e.tolist(), pin_r.tolist(), strict=True))
 
     points = pair_points(enc, all_e, all_r)
+    shown = np.round(points, 2).tolist()
+    shown_max = np.round(enc.max_points[all_e], 2).tolist()
+    words = TagWords(rules.labels)
     pairs: list[ProposedPair] = []
     for k, (i, j) in enumerate(zip(all_e.tolist(), all_r.tolist(), strict=True)):
         is_pinned = (i, j) in pinned_set
         score, criteria, text = explain_pair(
-            mentors[j], mentees[i], points[k], enc.max_points[i], rules, is_pinned
+            mentors[j], mentees[i], shown[k], shown_max[k], words, is_pinned
         )
         pairs.append(ProposedPair(mentors[j].id, mentees[i].id, score, criteria, text, is_pinned))
 
@@ -174,6 +218,7 @@ def _run(mentors, mentees, rules, hierarchy, pinned, forbidden, previous_pairs, 
         greedy_criteria_met=_criteria_met(g_points, enc.max_points[g_e], rules),
         unmatched_reasons=reasons,
         top_k=rules.top_k if solved.solver == "sparse" else None,
+        certificate_rounds=solved.rounds if optimal else None,
         timings=timings,
     )
     timings["explain"] = time.perf_counter() - clock
@@ -208,57 +253,13 @@ def _solve(enc: Encoding, rules, pair_rules, free, capacity, n, optimal, timings
             if len(free) * max(1, int(capacity.sum())) <= rules.dense_max_cells
             else "sparse"
         )
-    eligible_e = np.zeros(n, np.int64)
-    allowed_e = np.zeros(n, np.int64)
-    best_e = np.full(n, -np.inf)
-    clock = time.perf_counter()
     if solver == "dense":
-        score = score_rows(enc, free, rules, pair_rules)
-        eligible = score > ELIGIBLE_ABOVE
-        eligible_e[free] = np.count_nonzero(eligible, axis=1)
-        eligible_r = np.count_nonzero(eligible, axis=0)
-        best_e[free] = np.max(score, axis=1, initial=-np.inf)
-        best_e[best_e <= ELIGIBLE_ABOVE] = -np.inf
-        ok = allowed(score, rules)
-        ok &= usable[None, :]
-        allowed_e[free] = np.count_nonzero(ok, axis=1)
-        best_allowed = np.max(np.where(ok, score, -np.inf), axis=1, initial=-np.inf)
-        floor = _fairness_floor(rules, best_allowed)
-        timings["score"] = time.perf_counter() - clock
-        pairs = (np.zeros(0, np.int64), np.zeros(0, np.int64))
-        # The greedy baseline runs beside the Hungarian solve, which releases the GIL.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            greedy_run = pool.submit(_timed, greedy_dense, score, ok, capacity)
-            if optimal:
+        return _solve_dense(enc, rules, pair_rules, free, capacity, n, optimal, timings)
 
-                def run(strength: float):
-                    cost, slots = dense_cost(
-                        score, ok, np.maximum(capacity, 0), rules, floor, strength
-                    )
-                    return dense_assign(cost, slots, ok)
-
-                clock = time.perf_counter()
-                pairs = run(rules.fairness_strength if floor is not None else 0.0)
-                timings["assign"] = time.perf_counter() - clock
-            (g_e, g_r), timings["greedy"] = greedy_run.result()
-        if optimal and floor is not None and score[pairs].sum() < score[g_e, g_r].sum():
-            # Fairness must not cost more than the greedy baseline's total: keep the plain
-            # optimum in the rare case the fairness penalty went that far.
-            plain = run(0.0)
-            if score[plain].sum() > score[pairs].sum():
-                pairs = plain
-        return _Solved(
-            "dense",
-            (free[pairs[0]], pairs[1]),
-            (free[g_e], g_r),
-            eligible_e,
-            allowed_e,
-            best_e,
-            eligible_r,
-            floor,
-        )
-
-    cand = top_k(enc, free, rules, pair_rules, usable)
+    clock = time.perf_counter()
+    # Counts are only needed for the mentees left out: a second look at few rows, below.
+    sc = scan(enc, free, rules, pair_rules, usable, rules.top_k, counts=False)
+    cand = Candidates(free[sc.row], sc.mentor, sc.score)
     first = np.ones(len(cand.mentee), bool)
     first[1:] = cand.mentee[1:] != cand.mentee[:-1]
     floor = _fairness_floor(rules, cand.score[first].astype(np.float64))
@@ -282,16 +283,88 @@ def _solve(enc: Encoding, rules, pair_rules, free, capacity, n, optimal, timings
             plain = run(0.0)
             if _edge_scores(cand, *plain).sum() > _edge_scores(cand, *pairs).sum():
                 pairs = plain
-    # Counts for the reasons, only for the mentees left out: a second look at few rows.
     matched = np.zeros(n, bool)
     matched[pairs[0] if optimal else g_e] = True
     lonely = free[~matched[free]]
-    eligible_e[lonely], allowed_e[lonely], best_e[lonely] = row_counts(
-        enc, lonely, rules, pair_rules, usable
+    eligible_e, allowed_e, best_e = _counts(
+        scan(enc, lonely, rules, pair_rules, usable, 0), lonely, n
     )
-    best_e[best_e <= ELIGIBLE_ABOVE] = -np.inf
     shortlisted = np.bincount(cand.mentor, minlength=enc.y.shape[0])
     return _Solved("sparse", pairs, (g_e, g_r), eligible_e, allowed_e, best_e, shortlisted, floor)
+
+
+def _counts(sc, free: np.ndarray, n: int):
+    """Per mentee (all of them, pinned ones at 0): eligible, allowed, best eligible score."""
+    eligible_e = np.zeros(n, np.int64)
+    allowed_e = np.zeros(n, np.int64)
+    best_e = np.full(n, -np.inf)
+    eligible_e[free], allowed_e[free], best_e[free] = sc.eligible, sc.allowed, sc.best
+    best_e[best_e <= ELIGIBLE_ABOVE] = -np.inf
+    return eligible_e, allowed_e, best_e
+
+
+def _solve_dense(enc: Encoding, rules, pair_rules, free, capacity, n, optimal, timings):
+    clock = time.perf_counter()
+    k = rules.top_k
+    low = lowest_allowed(rules)
+    # The whole matrix is kept, with each mentee's best allowed mentors: where both the
+    # greedy baseline and the optimal assignment start, each fetching more of the matrix
+    # only where it must.
+    sc = scan(enc, free, rules, pair_rules, capacity > 0, k, keep=True)
+    score = sc.matrix
+    eligible_e, allowed_e, best_e = _counts(sc, free, n)
+    short = (sc.row, sc.mentor, sc.score)
+    best_allowed = np.full(len(free), -np.inf)
+    best_allowed[short[0][::-1]] = short[2][::-1]  # the first entry of each row wins
+    floor = _fairness_floor(rules, best_allowed)
+    timings["score"] = time.perf_counter() - clock
+
+    def more(rows, after_score, after_mentor):
+        return more_of_rows(score, low, rows, after_score, after_mentor, k)
+
+    (g_e, g_r), timings["greedy"] = _timed(
+        greedy_lists, *short, sc.allowed, np.maximum(capacity, 0), more
+    )
+    pairs = (np.zeros(0, np.int64), np.zeros(0, np.int64))
+    certificate: list[int] = []
+    if optimal:
+        slots = int(np.maximum(capacity, 0).sum())
+
+        def run(strength: float):
+            def hungarian():
+                ok = score >= np.float32(low)
+                cost, slot_mentor = dense_cost(
+                    score, ok, np.maximum(capacity, 0), rules, floor, strength
+                )
+                return dense_assign(cost, slot_mentor, ok)
+
+            bonus = pair_bonus(rules, floor, strength, len(free), slots)
+            chosen, rounds = certified_assign(
+                score, low, np.maximum(capacity, 0), short, bonus, floor, strength, k, hungarian
+            )
+            certificate.append(rounds)
+            return chosen
+
+        clock = time.perf_counter()
+        pairs = run(rules.fairness_strength if floor is not None else 0.0)
+        timings["assign"] = time.perf_counter() - clock
+        if floor is not None and score[pairs].sum() < score[g_e, g_r].sum():
+            # Fairness must not cost more than the greedy baseline's total: keep the plain
+            # optimum in the rare case the fairness penalty went that far.
+            plain = run(0.0)
+            if score[plain].sum() > score[pairs].sum():
+                pairs = plain
+    return _Solved(
+        "dense",
+        (free[pairs[0]], pairs[1]),
+        (free[g_e], g_r),
+        eligible_e,
+        allowed_e,
+        best_e,
+        sc.eligible_per_mentor,
+        floor,
+        (-1 if -1 in certificate else sum(certificate)) if certificate else None,
+    )
 
 
 def _timed(fn, *args):

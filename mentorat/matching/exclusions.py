@@ -25,8 +25,6 @@ def pair_exclusions(
 
     A pair may appear once per rule that forbids it, so that a reason can name each rule.
     """
-    mentor_index = {m.id: j for j, m in enumerate(mentors)}
-    mentee_index = {m.id: i for i, m in enumerate(mentees)}
     rows: list[tuple[int, int, int]] = []
 
     mentors_by_key: dict[str, list[int]] = {}
@@ -41,12 +39,19 @@ def pair_exclusions(
         managers = managers_of([*mentors, *mentees], hierarchy)
         rows.extend((i, j, 1) for i, j in same_line_pairs(mentors, mentees, managers))
 
-    for mentor_id, mentee_id in forbidden:
-        j, i = mentor_index.get(mentor_id), mentee_index.get(mentee_id)
-        if i is not None and j is not None:
-            rows.append((i, j, 2))
+    # The lookups below are built only when there is something to look up: on large
+    # cohorts each costs a pass over every application.
+    forbidden = list(forbidden)
+    if forbidden:
+        mentor_index = {m.id: j for j, m in enumerate(mentors)}
+        mentee_index = {m.id: i for i, m in enumerate(mentees)}
+        for mentor_id, mentee_id in forbidden:
+            j, i = mentor_index.get(mentor_id), mentee_index.get(mentee_id)
+            if i is not None and j is not None:
+                rows.append((i, j, 2))
 
-    if rules.hard.no_repeat:
+    previous_pairs = list(previous_pairs) if rules.hard.no_repeat else []
+    if previous_pairs:
         mentees_by_key: dict[str, list[int]] = {}
         for i, m in enumerate(mentees):
             mentees_by_key.setdefault(m.person_key, []).append(i)

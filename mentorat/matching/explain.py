@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-import numpy as np
+from collections.abc import Mapping, Sequence
 
 from .candidate import REMOTE_FORMATS, Candidate
 from .features import format_compatibility
@@ -22,8 +20,26 @@ from .proposal import CriterionScore, Unmatched
 from .rules import CRITERIA, MatchingRules
 
 
-def _tags(tags: Sequence[str], labels: dict[str, str]) -> str:
-    return ", ".join(tag_label(t, labels) for t in sorted(tags))
+class TagWords:
+    """Tag sets in French (« mobilité hors juridiction, réseau »), each set worded once:
+    the same few sets come back in thousands of pairs."""
+
+    def __init__(self, labels: Mapping[str, str]):
+        self.labels = dict(labels)
+        self._said: dict[frozenset[str], str] = {}
+        self.criteria: dict[tuple[str, object], str] = {}  # wordings of criteria, see below
+
+    def __call__(self, tags: frozenset[str]) -> str:
+        said = self._said.get(tags)
+        if said is None:
+            said = ", ".join(tag_label(t, self.labels) for t in sorted(tags))
+            self._said[tags] = said
+        return said
+
+
+def _tags(tags: Sequence[str] | frozenset[str], labels: Mapping[str, str] | TagWords) -> str:
+    words = labels if isinstance(labels, TagWords) else TagWords(labels)
+    return words(frozenset(tags))
 
 
 def criterion_label(
@@ -32,7 +48,7 @@ def criterion_label(
     mentee: Candidate,
     points: float,
     max_points: float,
-    labels: dict[str, str],
+    labels: Mapping[str, str] | TagWords,
 ) -> str:
     """What this criterion says about the pair, in French."""
     if max_points == 0:
@@ -79,24 +95,59 @@ def criterion_label(
     return f"attentes et profil {closeness} (similarité {number(similarity, 2)})"
 
 
+_BLANK = {
+    name: f"{CRITERION_LABELS_FR[name]}{COLON}sans réponse du mentoré" for name in CRITERIA
+}
+
+
+def _key(name: str, mentor: Candidate, mentee: Candidate, points: float, max_points: float):
+    """What a criterion's wording depends on: pairs with the same key read the same."""
+    if max_points == 0:
+        return None
+    if name == "objectives":
+        return mentee.objectives & mentor.objectives
+    if name == "expertise":
+        return mentee.expertise & mentor.expertise
+    if name == "region":
+        return (mentee.overseas, mentor.formats if mentee.overseas else None, points > 0)
+    if name == "format":
+        return (mentee.formats, mentor.formats)
+    if name == "preference":
+        return points > 0
+    if name == "availability":
+        return (bool(mentor.availability), mentee.availability & mentor.availability)
+    return (points, max_points)
+
+
 def explain_pair(
     mentor: Candidate,
     mentee: Candidate,
-    points: np.ndarray,
-    max_points: np.ndarray,
-    rules: MatchingRules,
+    points: Sequence[float],
+    max_points: Sequence[float],
+    words: TagWords,
     pinned: bool,
 ) -> tuple[float, list[CriterionScore], str]:
-    labels = dict(rules.labels)
+    """Score, criteria and sentence of a pair; points already rounded to hundredths.
+
+    Thousands of pairs share the same few wordings: each is written once per ``words``.
+    """
+    said = words.criteria
     criteria: list[CriterionScore] = []
-    for k, name in enumerate(CRITERIA):
-        p, mx = round(float(points[k]), 2), round(float(max_points[k]), 2)
-        criteria.append(
-            CriterionScore(name, p, mx, criterion_label(name, mentor, mentee, p, mx, labels))
-        )
-    score = round(sum(c.points for c in criteria), 2)
-    # Only what brings the pair together goes into the sentence; the list has the rest.
-    met = [c.label_fr for c in criteria if c.points > 0]
+    met: list[str] = []
+    for name, p, mx in zip(CRITERIA, points, max_points, strict=True):
+        key = _key(name, mentor, mentee, p, mx)
+        if key is None:
+            label = _BLANK[name]
+        else:
+            label = said.get((name, key))
+            if label is None:
+                label = criterion_label(name, mentor, mentee, p, mx, words)
+                said[(name, key)] = label
+        criteria.append(CriterionScore(name, p, mx, label))
+        if p > 0:
+            # Only what brings the pair together goes into the sentence; the list has all.
+            met.append(label)
+    score = round(sum(points), 2)
     parts = (["binôme fixé par l’opérateur"] if pinned else []) + (
         met or ["aucun critère d’affinité en commun"]
     )

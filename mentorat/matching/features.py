@@ -70,17 +70,21 @@ def encode(
     weights = rules.weights.as_dict()
     hard = rules.hard
 
-    applicable = np.zeros((n, len(CRITERIA)), bool)
-    for i, e in enumerate(mentees):
-        applicable[i] = (
-            bool(e.objectives),
-            bool(e.expertise),
-            e.region is not None or e.overseas,
-            bool(e.formats),
-            e.preferred_mentor_gender is not None,
-            bool(e.availability),
-            bool(e.text.strip()),
-        )
+    def flags(values) -> np.ndarray:
+        return np.fromiter(values, bool, n)
+
+    applicable = np.stack(
+        [
+            flags(bool(e.objectives) for e in mentees),
+            flags(bool(e.expertise) for e in mentees),
+            flags(e.region is not None or e.overseas for e in mentees),
+            flags(bool(e.formats) for e in mentees),
+            flags(e.preferred_mentor_gender is not None for e in mentees),
+            flags(bool(e.availability) for e in mentees),
+            flags(bool(e.text.strip()) for e in mentees),
+        ],
+        axis=1,
+    ).reshape(n, len(CRITERIA))
     w = np.array([weights[c] for c in CRITERIA])
     max_points = applicable * w
     total = max_points.sum(axis=1)
@@ -107,18 +111,29 @@ def encode(
         empty_offer_means_all: bool,
     ) -> None:
         vocab = {t: k for k, t in enumerate(sorted(set().union(*wanted)))} if wanted else {}
-        bx = np.zeros((n, len(vocab)))
-        by = np.zeros((m, len(vocab)))
-        for i, tags in enumerate(wanted):
-            for t in tags:
-                bx[i, vocab[t]] = 1.0 / len(tags)
-        for j, tags in enumerate(offered):
+
+        def rows(sets: list[frozenset[str]], row_of) -> np.ndarray:
+            # The same few tag sets come back again and again: one row per distinct set.
+            distinct: dict[frozenset[str], int] = {}
+            codes = np.fromiter((distinct.setdefault(t, len(distinct)) for t in sets), np.int64)
+            table = np.zeros((len(distinct), len(vocab)))
+            for tags, k in distinct.items():
+                table[k] = row_of(tags)
+            return table[codes] if len(sets) else np.zeros((0, len(vocab)))
+
+        def share(tags: frozenset[str]) -> np.ndarray:
+            row = np.zeros(len(vocab))
+            row[[vocab[t] for t in tags]] = 1.0 / max(1, len(tags))
+            return row
+
+        def offer(tags: frozenset[str]) -> np.ndarray:
             if not tags and empty_offer_means_all:
-                by[j] = 1.0
-            for t in tags:
-                k = vocab.get(t)
-                if k is not None:
-                    by[j, k] = 1.0
+                return np.ones(len(vocab))
+            row = np.zeros(len(vocab))
+            row[[vocab[t] for t in tags if t in vocab]] = 1.0
+            return row
+
+        bx, by = rows(wanted, share), rows(offered, offer)
         add(name, bx * max_points[:, [CRITERIA.index(name)]], by)
 
     tag_share("objectives", [e.objectives for e in mentees], [r.objectives for r in mentors], False)

@@ -43,12 +43,15 @@ def same_line_pairs(
     for i, mentee in enumerate(mentees):
         mentee_at.setdefault(mentee.person_key, []).append(i)
     pairs: set[tuple[int, int]] = set()
+    # Most people have no manager on record: skip them before walking any chain.
     for i, mentee in enumerate(mentees):
-        for boss in chain(mentee.person_key, managers):
-            for j in mentor_at.get(boss, ()):
-                pairs.add((i, j))
+        if managers.get(mentee.person_key) is not None:
+            for boss in chain(mentee.person_key, managers):
+                for j in mentor_at.get(boss, ()):
+                    pairs.add((i, j))
     for j, mentor in enumerate(mentors):
-        for boss in chain(mentor.person_key, managers):
-            for i in mentee_at.get(boss, ()):
-                pairs.add((i, j))
+        if managers.get(mentor.person_key) is not None:
+            for boss in chain(mentor.person_key, managers):
+                for i in mentee_at.get(boss, ()):
+                    pairs.add((i, j))
     return sorted(pairs)

@@ -47,6 +47,9 @@ class QualityReport:
     greedy_criteria_met: dict[str, int] = field(default_factory=dict)
     unmatched_reasons: dict[str, int] = field(default_factory=dict)
     top_k: int | None = None  # candidates kept per mentee by the sparse solver
+    # Dense solver: shortlist solves it took to prove the assignment optimal (-1: the full
+    # Hungarian solve decided); None for the greedy and the sparse solver.
+    certificate_rounds: int | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
 
     @property

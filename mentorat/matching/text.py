@@ -36,8 +36,11 @@ STOP_WORDS = frozenset(
     )
 )
 
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "’": "'", "ß": "ss"})
+# Checked after lower-casing; str.replace on the few present beats str.translate, which
+# is slow with multi-character replacements.
+_LIGATURES = (("œ", "oe"), ("æ", "ae"), ("’", "'"), ("ß", "ss"))
 _TOKEN = re.compile(r"[a-z0-9]+")
+_TOKEN_OR_NUL = re.compile(r"[a-z0-9]+|\x00")
 # Longest first, so that "ements" is tried before "ement" and "s".
 _SUFFIXES = tuple(
     sorted(
@@ -55,7 +58,13 @@ _SUFFIXES = tuple(
 
 def normalise(text: str) -> str:
     """Lower-case, strip accents and ligatures: "Mobilité à l'Œuvre" -> "mobilite a l'oeuvre"."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES).lower())
+    text = text.lower()
+    if text.isascii():
+        return text
+    for ligature, letters in _LIGATURES:
+        if ligature in text:
+            text = text.replace(ligature, letters)
+    decomposed = unicodedata.normalize("NFKD", text)
     # Dropping what is not ASCII after decomposition removes the accents (and symbols,
     # which the tokeniser would drop anyway).
     return decomposed.encode("ascii", "ignore").decode("ascii")
@@ -75,6 +84,33 @@ def tokens(text: str) -> list[str]:
     return [stem(t) for t in _TOKEN.findall(normalise(text)) if t not in STOP_WORDS and len(t) > 1]
 
 
+def _term_ids(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, int]:
+    """(document, term id) of every content word, terms numbered by first occurrence.
+
+    The same words as ``tokens``, found for the whole corpus at once: the texts are
+    normalised as one string, and each distinct word is looked up (stop word, stem) once,
+    not at each of its occurrences.
+    """
+    # NUL separates the texts: normalisation keeps it, and one search finds the words and
+    # the separators of the whole corpus; a separator moves on to the next document.
+    joined = normalise("\x00".join(t.replace("\x00", " ") for t in texts))
+    flat = _TOKEN_OR_NUL.findall(joined)
+    vocab: dict[str, int] = {}
+    code: dict[str, int] = {"\x00": -2}
+    # Words in order of first occurrence, so that terms are numbered in that order too.
+    for word in dict.fromkeys(flat):
+        if word == "\x00":
+            continue
+        if word in STOP_WORDS or len(word) <= 1:
+            code[word] = -1
+        else:
+            code[word] = vocab.setdefault(stem(word), len(vocab))
+    term = np.fromiter(map(code.__getitem__, flat), np.int64, len(flat))
+    doc = np.cumsum(term == -2)
+    keep = term >= 0
+    return doc[keep], term[keep], len(vocab)
+
+
 def tfidf_pair(
     mentee_texts: Sequence[str], mentor_texts: Sequence[str], max_terms: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -85,21 +121,13 @@ def tfidf_pair(
     and at most ``max_terms`` of them (the most frequent), which bounds the cost of the
     score matrix product. Empty texts get zero rows.
     """
-    docs = [tokens(t) if t else [] for t in (*mentee_texts, *mentor_texts)]
     n_mentees = len(mentee_texts)
-    vocab: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    for d, words in enumerate(docs):
-        for w in words:
-            cols.append(vocab.setdefault(w, len(vocab)))
-            rows.append(d)
-    n_docs = len(docs)
-    if not vocab:
+    n_docs = n_mentees + len(mentor_texts)
+    doc, term, n_terms = _term_ids([*mentee_texts, *mentor_texts])
+    if n_terms == 0:
         return np.zeros((n_mentees, 0), np.float32), np.zeros((len(mentor_texts), 0), np.float32)
     counts = sparse.csr_matrix(
-        (np.ones(len(rows), np.float64), (np.asarray(rows), np.asarray(cols))),
-        shape=(n_docs, len(vocab)),
+        (np.ones(len(doc), np.float64), (doc, term)), shape=(n_docs, n_terms)
     )
     counts.sum_duplicates()
     presence = counts.copy()

@@ -1,6 +1,6 @@
 import pytest
 
-from mentorat.matching import MatchingRules, solve
+from mentorat.matching import MatchingRules, greedy, solve
 from mentorat.matching.synthetic import cohort
 
 from .people import mentee, mentor
@@ -93,3 +93,40 @@ def test_french_typography_in_reasons():
     text = proposal.unmatched[0].reason_fr
     assert f"éligible{NBSP}: règles «{NBSP}aucune langue commune{NBSP}» (1 mentor)" in text
     assert " :" not in text and " ;" not in text
+
+
+def test_labels_given_to_solve_name_the_tags_in_french():
+    bruno = mentor(
+        "Bruno Lefèvre",
+        objectives=frozenset({"mobilite-hors-juridiction", "prise-de-parole"}),
+        expertise=frozenset({"droit-penal"}),
+    )
+    alice = mentee(
+        "Alice Martin",
+        objectives=frozenset({"mobilite-hors-juridiction", "prise-de-parole"}),
+        expertise=frozenset({"droit-penal"}),
+    )
+    labels = {
+        "mobilite-hors-juridiction": "Mobilité hors juridiction",
+        "droit-penal": "Droit pénal",
+    }
+    (pair,) = solve([bruno], [alice], MatchingRules(), labels=labels).pairs
+    assert pair.explanation_fr.startswith(
+        f"objectifs communs{NBSP}: Mobilité hors juridiction, prise de parole{NBSP}; "
+        f"expertise commune{NBSP}: Droit pénal"
+    )
+    (unlabelled,) = solve([bruno], [alice], MatchingRules()).pairs
+    assert "mobilite hors juridiction" in unlabelled.explanation_fr
+
+
+def test_labels_given_to_solve_win_over_the_presets_and_the_greedy_uses_them():
+    bruno = mentor("Bruno Lefèvre", objectives=frozenset({"mobilite-hors-juridiction"}))
+    alice = mentee("Alice Martin", objectives=frozenset({"mobilite-hors-juridiction"}))
+    labels = {"mobilite-hors-juridiction": "Mobilité hors juridiction"}
+    (pair,) = solve([bruno], [alice], RULES, labels=labels).pairs
+    assert f"objectif commun{NBSP}: Mobilité hors juridiction" in pair.explanation_fr
+    (baseline,) = greedy([bruno], [alice], RULES, labels=labels).pairs
+    assert baseline.explanation_fr == pair.explanation_fr
+    # The preset's label still serves when the call gives none for the tag.
+    (preset_only,) = solve([bruno], [alice], RULES, labels={"reseau": "Réseau"}).pairs
+    assert f"objectif commun{NBSP}: mobilité hors juridiction" in preset_only.explanation_fr
