@@ -252,12 +252,26 @@ def matching_show(
             row["explication"],
         )
     console.print(table)
+    console.print(quality_summary(decision.report))
     for item in decision.unmatched:
         ref = f"candidature n° {item['application_id']} ({item['role']})"
         console.print(f"Sans binôme : {ref} — {item['reason']}")
     if export:
         write_export(export, rows, decision.unmatched)
         console.print(f"Exporté dans {export}.")
+
+
+def quality_summary(report: dict) -> str:
+    """The engine's quality report, next to the greedy baseline, in one paragraph."""
+    result, greedy = report["result"], report["greedy"]
+    met = ", ".join(f"{k} {v}" for k, v in report.get("criteria_met", {}).items())
+    return (
+        f"Qualité\u00a0: {result['matched']} binômes, score moyen {result['mean']}, "
+        f"minimum {result['min']}, 1er centile {result['p1']} "
+        f"(glouton\u00a0: {greedy['matched']} binômes, moyen {greedy['mean']}, "
+        f"minimum {greedy['min']}, 1er centile {greedy['p1']}). "
+        f"Critères remplis\u00a0: {met}."
+    )
 
 
 def _override(cohort: str, mentor: int, mentee: int, kind: str, by: str, reason: str) -> None:
