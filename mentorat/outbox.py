@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -47,6 +47,19 @@ class Letter:
 def letter_key(cohort_id: int | None, step: str, who: str, occurrence: str | int) -> str:
     """The outbox key: (cohort, step, recipient, occurrence)."""
     return f"c{cohort_id or 0}:{step}:{who}:{occurrence}"
+
+
+def count_keys(session: Session, cohort_id: int, step: str) -> int:
+    """How many messages a step of a cohort has written (lets a finished step skip its work)."""
+    prefix = letter_key(cohort_id, step, "", "")[:-1]
+    return int(
+        session.scalar(
+            select(func.count()).where(
+                OutboxMessage.key >= prefix, OutboxMessage.key < prefix + "~"
+            )
+        )
+        or 0
+    )
 
 
 def existing_keys(session: Session, cohort_id: int, step: str) -> set[str]:

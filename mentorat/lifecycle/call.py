@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from mentorat.lifecycle.context import PhaseContext
-from mentorat.outbox import person_letter
+from mentorat.outbox import count_keys, person_letter
 from models import Application, CallRecipient
 
 
@@ -15,6 +15,14 @@ def advance(ctx: PhaseContext) -> None:
         return
     if ctx.now < t.call_closes_at and cohort.phase in {"draft", "call"}:
         cohort.phase = "call"
+    applications = int(
+        ctx.session.scalar(select(func.count()).where(Application.cohort_id == cohort.id)) or 0
+    )
+    if (
+        ctx.now >= t.call_closes_at
+        and count_keys(ctx.session, cohort.id, "application") >= applications
+    ):
+        return  # the call is over and every application was acknowledged
     recipients = list(
         ctx.session.scalars(
             select(CallRecipient)

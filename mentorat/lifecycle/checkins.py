@@ -46,6 +46,9 @@ def advance(ctx: PhaseContext) -> None:
     due = [m for m in t.checkins if m.due_at <= ctx.now]
     if not due:
         return
+    last = t.checkins[-1]
+    if ctx.now > last.closes_at and not _any_open(ctx):
+        return  # all six months are closed and their escalations written
     ctx.cohort.phase = "checkins"
     pairs = ctx.pairs("active")
     partner_of: dict[int, Application] = {}
@@ -114,6 +117,17 @@ def advance(ctx: PhaseContext) -> None:
                     ctx.counts["checkin_missed"] += 1
     ctx.session.flush()
     _escalate(ctx, partner_of, mentor_of)
+
+
+def _any_open(ctx: PhaseContext) -> bool:
+    return (
+        ctx.session.scalar(
+            select(CheckIn.id)
+            .where(CheckIn.cohort_id == ctx.cohort.id, CheckIn.status == "open")
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _escalate(ctx: PhaseContext, partner_of, mentor_of) -> None:  # type: ignore[no-untyped-def]

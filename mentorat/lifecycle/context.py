@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from mentorat import links
@@ -95,6 +95,16 @@ class PhaseContext:
                 )
                 .order_by(Pair.id)
             )
+        )
+
+    def count_pairs(self, *statuses: str) -> int:
+        return int(
+            self.session.scalar(
+                select(func.count()).where(
+                    Pair.cohort_id == self.cohort.id, Pair.status.in_(statuses)
+                )
+            )
+            or 0
         )
 
     def applications(self) -> list[Application]:

@@ -3,9 +3,11 @@ introduce each pair and tell the others why they were not matched this time."""
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
 from mentorat import pairing
 from mentorat.lifecycle.context import PhaseContext, person_ctx
-from mentorat.outbox import person_letter
+from mentorat.outbox import count_keys, person_letter
 from models import Application
 
 
@@ -40,6 +42,20 @@ def advance(ctx: PhaseContext) -> bool:
             "operator_alert",
         )
         return False
+    unmatched = int(
+        ctx.session.scalar(
+            select(func.count()).where(
+                Application.cohort_id == cohort.id, Application.status == "unmatched"
+            )
+        )
+        or 0
+    )
+    pairs = ctx.count_pairs("approved", "active")
+    if (
+        count_keys(ctx.session, cohort.id, "introduction") >= 2 * pairs
+        and count_keys(ctx.session, cohort.id, "not_matched") >= unmatched
+    ):
+        return True  # every introduction and every "not this time" is written
     deadline = ctx.timeline.charter_deadline
     letters = []
     for pair in ctx.pairs("approved", "active"):
@@ -77,7 +93,3 @@ def advance(ctx: PhaseContext) -> bool:
         "not_matched",
     )
     return True
-
-
-def unmatched(ctx: PhaseContext) -> list[Application]:
-    return [a for a in ctx.applications() if a.status == "unmatched"]

@@ -15,6 +15,8 @@ def advance(ctx: PhaseContext) -> None:
     t, cohort = ctx.timeline, ctx.cohort
     if t.evaluation_closes_at is None or ctx.now < t.evaluation_closes_at:
         return
+    if cohort.phase == "closed":
+        return
     assert t.workshop_starts_at is not None and t.workshop_ends_at is not None
     cohort.phase = "workshop"
     cohort.workshop_at = t.workshop_starts_at
