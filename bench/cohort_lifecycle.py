@@ -115,7 +115,7 @@ def main() -> None:
     began = time.perf_counter()
     for to_addr, raw in sample:
         with smtplib.SMTP("127.0.0.1", port) as smtp:
-            smtp.sendmail(settings.sender_address, [to_addr], raw)
+            smtp.sendmail(settings.sender_address, [to_addr], raw.replace(b"\n", b"\r\n"))
     baseline = time.perf_counter() - began
     stop_sink(proc, count)
     # Our sender alone, on the same sample, for a like-for-like delivery figure.

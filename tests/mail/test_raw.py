@@ -86,3 +86,22 @@ def test_a_line_break_in_a_header_is_refused():
             message_id="<a@b>",
             date=WHEN,
         )
+
+
+@pytest.mark.parametrize("kind", ["checkin_request", "workshop_invitation"])
+def test_the_bytes_are_wire_ready_crlf_lines_under_the_smtp_limit(kind: str):
+    ctx = sample(kind)
+    rendered = render(kind, ctx)
+    long_subject = rendered.subject + " — " + "é" * 120
+    raw = build_raw(
+        rendered=type(rendered)(long_subject, rendered.text, rendered.html),
+        sender="Mentorat MIRHE <mentorat@mentorat.test>",
+        to="chloe.dubois@exemple.fr",
+        message_id="<abc@mentorat.test>",
+        date=WHEN,
+    )
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 78
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert parsed["Subject"] == long_subject
+    assert parsed.get_body(("plain",)).get_content() == rendered.text
