@@ -26,7 +26,14 @@ def answer_recorded(session: Session, cohort_id: int, kind: str) -> None:
 
 
 def enabled() -> bool:
-    return os.environ.get("MENTORAT_EMIT_EVENTS", "true").lower() not in {"0", "false", "no"}
+    """On unless MENTORAT_EMIT_EVENTS says no, and only towards a Prefect server that is
+    configured: without PREFECT_API_URL, Prefect would start a temporary server inside the
+    web process just to receive the event."""
+    if os.environ.get("MENTORAT_EMIT_EVENTS", "true").lower() in {"0", "false", "no"}:
+        return False
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().api.url is not None
 
 
 @event.listens_for(Session, "after_commit")

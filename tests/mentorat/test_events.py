@@ -20,12 +20,31 @@ from tests.conftest import START
 
 @pytest.fixture
 def events(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     monkeypatch.setenv("MENTORAT_EMIT_EVENTS", "true")
     AssertingEventsClient.reset()
     worker = EventsWorker.instance(AssertingEventsClient)
     monkeypatch.setattr(EventsWorker, "instance", lambda *_: worker)
-    yield worker
-    worker.drain()
+    # A configured server (never reached: the asserting client records the events).
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}):
+        yield worker
+        worker.drain()
+
+
+def test_without_a_prefect_server_configured_nothing_is_emitted(monkeypatch):
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from mentorat.events import enabled
+
+    monkeypatch.setenv("MENTORAT_EMIT_EVENTS", "true")
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}):
+        assert enabled()
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        assert not enabled()
+    monkeypatch.setenv("MENTORAT_EMIT_EVENTS", "false")
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}):
+        assert not enabled()
 
 
 def approved_pair(settings) -> tuple[int, int]:  # type: ignore[no-untyped-def]
