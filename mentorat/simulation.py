@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from mentorat import pairing, services
 from mentorat.db import session_scope
@@ -289,6 +289,14 @@ class Participants:
             cohort = session.get(Cohort, self.cohort_id)
             assert cohort is not None
             self._load_inbox(session)
+            # Everyone at once (the identity map then serves session.get and .person).
+            list(
+                session.scalars(
+                    select(Application)
+                    .where(Application.cohort_id == self.cohort_id)
+                    .options(selectinload(Application.person))
+                )
+            )
             decision = pairing.current_decision(session, cohort)
             if decision is not None and decision.status == "proposed":
                 pairing.approve(
@@ -306,7 +314,9 @@ class Participants:
             session.execute(select(CharterSignature.pair_id, CharterSignature.application_id))
         )
         for pair in session.scalars(
-            select(Pair).where(Pair.cohort_id == self.cohort_id, Pair.status == "approved")
+            select(Pair)
+            .where(Pair.cohort_id == self.cohort_id, Pair.status == "approved")
+            .options(selectinload(Pair.mentor), selectinload(Pair.mentee))
         ):
             for app in (pair.mentor, pair.mentee):
                 if (pair.id, app.id) in signed:

@@ -12,8 +12,15 @@ import re
 from mentorat.links import LinkClaim
 from mentorat.settings import Settings
 
-CODES = {"checkin": "c", "supervision": "s", "workshop": "w", "charter": "h",
-         "evaluation": "e", "apply": "a", "my_data": "d"}
+CODES = {
+    "checkin": "c",
+    "supervision": "s",
+    "workshop": "w",
+    "charter": "h",
+    "evaluation": "e",
+    "apply": "a",
+    "my_data": "d",
+}
 PURPOSES = {code: purpose for purpose, code in CODES.items()}
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _TAG = re.compile(r"^([a-z])([0-9a-z]+)\.([0-9a-z]+)\.([a-z2-7]{16})$")
@@ -31,8 +38,9 @@ def _b36(number: int) -> str:
 
 
 def _mac(secret_key: str, tag: str) -> str:
-    digest = hmac.new(secret_key.encode(), f"mentorat.reply.v1|{tag}".encode(),
-                      hashlib.sha256).digest()
+    digest = hmac.new(
+        secret_key.encode(), f"mentorat.reply.v1|{tag}".encode(), hashlib.sha256
+    ).digest()
     return base64.b32encode(digest[:10]).decode().lower()  # 80 bits, 16 characters
 
 

@@ -9,7 +9,8 @@ _SUBJECT = re.compile(
     r"^\s*(r[ée]ponse automatique|absence|message d[’']absence|out of (the )?office|"
     r"automatic reply|auto(matic)?[ -]?reply|auto:|abwesenheit|vacation|cong[ée]s?\b|"
     r"undeliverable|non remis|delivery status notification|mail delivery)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def is_auto_reply(message: EmailMessage, envelope_sender: str | None = None) -> bool:

@@ -8,15 +8,18 @@ from email.message import EmailMessage
 from html.parser import HTMLParser
 
 # A line that starts the quoted original or the signature: everything from it is dropped.
-_CUT = [re.compile(p, re.IGNORECASE) for p in (
-    r"^\s*>",                                              # quoted lines
-    r"^\s*-- ?$",                                          # the signature separator
-    r"^\s*-{2,}\s*(original message|message d[’']origine|message original)",
-    r"^\s*_{8,}\s*$",                                      # Outlook's rule above the header
-    r"^\s*(de|from)\s*:.*",                                # Outlook's quoted header block
-    r"^\s*(envoy[ée] (de|depuis) mon|sent from my|envoy[ée] depuis)",
-    r"^\s*(bien )?(cordialement|bien [àa] (toi|vous)|bonne (journ[ée]e|soir[ée]e))\b",
-)]
+_CUT = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^\s*>",  # quoted lines
+        r"^\s*-- ?$",  # the signature separator
+        r"^\s*-{2,}\s*(original message|message d[’']origine|message original)",
+        r"^\s*_{8,}\s*$",  # Outlook's rule above the header
+        r"^\s*(de|from)\s*:.*",  # Outlook's quoted header block
+        r"^\s*(envoy[ée] (de|depuis) mon|sent from my|envoy[ée] depuis)",
+        r"^\s*(bien )?(cordialement|bien [àa] (toi|vous)|bonne (journ[ée]e|soir[ée]e))\b",
+    )
+]
 # Gmail and Apple Mail: « Le lun. 4 oct. 2027 à 09:12, Mentorat <…> a écrit : », which
 # clients often wrap over two or three lines; English clients: « On …, … wrote: ».
 _ATTRIBUTION = re.compile(r"^\s*(le\s.+|on\s.+)", re.IGNORECASE)
@@ -30,7 +33,8 @@ def strip_reply(text: str) -> str:
         if any(p.match(line) for p in _CUT):
             break
         if _ATTRIBUTION.match(line) and any(
-                _WROTE.search(" ".join(lines[index:index + size])) for size in (1, 2, 3)):
+            _WROTE.search(" ".join(lines[index : index + size])) for size in (1, 2, 3)
+        ):
             break
         kept.append(line)
     return "\n".join(kept).strip()
@@ -39,8 +43,14 @@ def strip_reply(text: str) -> str:
 class _Text(HTMLParser):
     """HTML to text, leaving out what clients put around the quoted original."""
 
-    _QUOTES = ("gmail_quote", "divrplyfwdmsg", "moz-cite-prefix", "ms-outlook-quote",
-               "appendonsend", "yahoo_quoted")
+    _QUOTES = (
+        "gmail_quote",
+        "divrplyfwdmsg",
+        "moz-cite-prefix",
+        "ms-outlook-quote",
+        "appendonsend",
+        "yahoo_quoted",
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -58,7 +68,8 @@ class _Text(HTMLParser):
             return
         marks = " ".join(f"{v or ''}" for k, v in attrs if k in {"class", "id"}).lower()
         skip = tag in {"blockquote", "style", "script", "head", "title"} or any(
-            q in marks for q in self._QUOTES)
+            q in marks for q in self._QUOTES
+        )
         self._stack.append(skip)
         if skip:
             self._skip_depth += 1

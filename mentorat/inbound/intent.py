@@ -14,21 +14,31 @@ MAX_LENGTH = 400  # a longer reply deserves a human reader
 
 _NEGATED = re.compile(r"\bn(?:e\s+|')(?:\S+\s+){0,3}?(?:pas|plus|jamais|point)\b(?:\s+\S+){0,2}")
 _NO_HELP = re.compile(r"\b(pas|aucun|sans)\s+(de\s+)?besoin\b|\bpas besoin\b|\btout va bien\b")
-_HELP = re.compile(r"\bbesoin d[' ]?(aide|un coup de main|soutien|parler)|\baidez[- ]moi\b|"
-                   r"\bau secours\b|\bj'ai besoin\b|\bbesoin d'aide\b|\baide svp\b")
-_MET = re.compile(r"^\s*oui\b|\bon s'est (vus?|vues?|rencontres?|rencontrees?|parle|appeles?)\b|"
-                  r"\bnous nous sommes (vus?|vues?|rencontres?|rencontrees?|parle|appeles?)\b|"
-                  r"\bnous avons (echange|eu (notre|une) (seance|rencontre|reunion))\b|"
-                  r"\bon a (echange|eu (notre|une) (seance|rencontre|reunion))\b|"
-                  r"\b(c'est fait|rencontre faite|seance faite|bien eu lieu)\b|\byes\b")
-_NOT_MET = re.compile(r"^\s*non\b|\bpas encore\b|\bpas ce mois|\bpas (eu|pu|trouve) |"
-                      r"\bpas de (rencontre|seance|rendez-vous)\b|\baucune (rencontre|seance)\b|"
-                      r"\breporte|\bannule")
-_YES = re.compile(r"^\s*(oui|ok|d'accord)\b|\bje viendrai\b|\bje serai (la|present|presente)\b|"
-                  r"\bje participerai\b|\bj'y serai\b|\bavec plaisir\b|\bje confirme\b|"
-                  r"\bvolontiers\b|\bje suis disponible\b|\bcompte[zr]? sur moi\b|\bpresente?\b")
-_NO = re.compile(r"^\s*non\b|\bindisponible\b|\bempeche(e)?\b|\babsente?\b|"
-                 r"\bmalheureusement\b|\bpas disponible\b|\bje decline\b|\bexcuse[sz]?-moi\b")
+_HELP = re.compile(
+    r"\bbesoin d[' ]?(aide|un coup de main|soutien|parler)|\baidez[- ]moi\b|"
+    r"\bau secours\b|\bj'ai besoin\b|\bbesoin d'aide\b|\baide svp\b"
+)
+_MET = re.compile(
+    r"^\s*oui\b|\bon s'est (vus?|vues?|rencontres?|rencontrees?|parle|appeles?)\b|"
+    r"\bnous nous sommes (vus?|vues?|rencontres?|rencontrees?|parle|appeles?)\b|"
+    r"\bnous avons (echange|eu (notre|une) (seance|rencontre|reunion))\b|"
+    r"\bon a (echange|eu (notre|une) (seance|rencontre|reunion))\b|"
+    r"\b(c'est fait|rencontre faite|seance faite|bien eu lieu)\b|\byes\b"
+)
+_NOT_MET = re.compile(
+    r"^\s*non\b|\bpas encore\b|\bpas ce mois|\bpas (eu|pu|trouve) |"
+    r"\bpas de (rencontre|seance|rendez-vous)\b|\baucune (rencontre|seance)\b|"
+    r"\breporte|\bannule"
+)
+_YES = re.compile(
+    r"^\s*(oui|ok|d'accord)\b|\bje viendrai\b|\bje serai (la|present|presente)\b|"
+    r"\bje participerai\b|\bj'y serai\b|\bavec plaisir\b|\bje confirme\b|"
+    r"\bvolontiers\b|\bje suis disponible\b|\bcompte[zr]? sur moi\b|\bpresente?\b"
+)
+_NO = re.compile(
+    r"^\s*non\b|\bindisponible\b|\bempeche(e)?\b|\babsente?\b|"
+    r"\bmalheureusement\b|\bpas disponible\b|\bje decline\b|\bexcuse[sz]?-moi\b"
+)
 
 
 def fold(text: str) -> str:

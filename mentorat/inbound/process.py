@@ -35,24 +35,33 @@ log = logging.getLogger(__name__)
 
 # Which outgoing emails a reply may answer, and the request each stands for.
 KIND_PURPOSE = {
-    "checkin_request": "checkin", "checkin_reminder": "checkin",
-    "supervision_invitation": "supervision", "supervision_reminder": "supervision",
+    "checkin_request": "checkin",
+    "checkin_reminder": "checkin",
+    "supervision_invitation": "supervision",
+    "supervision_reminder": "supervision",
     "workshop_invitation": "workshop",
-    "charter_request": "charter", "charter_reminder": "charter",
-    "pair_introduction": "charter", "evaluation_request": "evaluation",
+    "charter_request": "charter",
+    "charter_reminder": "charter",
+    "pair_introduction": "charter",
+    "evaluation_request": "evaluation",
     "evaluation_reminder": "evaluation",
 }
-LABELS = {"checkin": "point mensuel", "supervision": "séance de supervision",
-          "workshop": "atelier de restitution", "charter": "signature de la charte",
-          "evaluation": "évaluation finale", "apply": "candidature",
-          "my_data": "informations personnelles"}
+LABELS = {
+    "checkin": "point mensuel",
+    "supervision": "séance de supervision",
+    "workshop": "atelier de restitution",
+    "charter": "signature de la charte",
+    "evaluation": "évaluation finale",
+    "apply": "candidature",
+    "my_data": "informations personnelles",
+}
 REASONS = {
     "unclear": "Une réponse reçue par courriel n’a pas pu être comprise avec certitude.",
     "wrong_sender": "Une réponse a été reçue d’une autre adresse que celle de la personne "
-                    "à qui la demande avait été envoyée.",
+    "à qui la demande avait été envoyée.",
     "closed": "Une réponse est arrivée par courriel après la date limite de la demande.",
     "not_answerable": "Une réponse a été reçue par courriel à une demande qui se traite "
-                      "sur la page web (charte, évaluation…).",
+    "sur la page web (charte, évaluation…).",
 }
 
 
@@ -67,8 +76,9 @@ def _message_id(message: EmailMessage, raw: bytes) -> str:
     return value or f"<sha256.{hashlib.sha256(raw).hexdigest()[:40]}@inbound>"
 
 
-def _match(session: Session, settings: Settings, message: EmailMessage,
-           recipients: list[str]) -> tuple[LinkClaim | None, str | None]:
+def _match(
+    session: Session, settings: Settings, message: EmailMessage, recipients: list[str]
+) -> tuple[LinkClaim | None, str | None]:
     """The request replied to: the signed Reply-To address first, then the thread."""
     headers = [str(message.get(h) or "") for h in ("To", "Cc", "Delivered-To", "X-Original-To")]
     for _, address in getaddresses(recipients + headers):
@@ -78,9 +88,11 @@ def _match(session: Session, settings: Settings, message: EmailMessage,
     ids = " ".join(str(message.get(h) or "") for h in ("In-Reply-To", "References")).split()
     ids = [i for i in ids if i.startswith("<") and i.endswith(">")][-20:]
     if ids:
-        row = session.scalars(select(OutboxMessage).where(
-            OutboxMessage.message_id.in_(ids), OutboxMessage.person_id.is_not(None))
-            .order_by(OutboxMessage.id.desc())).first()
+        row = session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.message_id.in_(ids), OutboxMessage.person_id.is_not(None))
+            .order_by(OutboxMessage.id.desc())
+        ).first()
         if row is not None and row.kind in KIND_PURPOSE:
             occurrence = int(row.key.rsplit(":", 1)[1])
             return LinkClaim(row.person_id, KIND_PURPOSE[row.kind], occurrence), "thread"  # type: ignore[arg-type]
@@ -90,33 +102,69 @@ def _match(session: Session, settings: Settings, message: EmailMessage,
 def _record(session: Session, target: Target, answer: str, text: str, now: datetime) -> None:
     if target.purpose == "checkin":
         services.record_checkin(
-            session, target.entity.id, met=answer == "vu", channel="email", now=now,
-            meetings=1 if answer == "vu" else 0, need_help=answer == "aide",
-            help_message=text if answer == "aide" else None)
+            session,
+            target.entity.id,
+            met=answer == "vu",
+            channel="email",
+            now=now,
+            meetings=1 if answer == "vu" else 0,
+            need_help=answer == "aide",
+            help_message=text if answer == "aide" else None,
+        )
     elif target.purpose == "supervision":
         services.rsvp_supervision(session, target.entity.id, coming=answer == "oui", now=now)
     else:
         services.rsvp_workshop(session, target.entity.id, coming=answer == "oui", now=now)
 
 
-def _tell_operator(session: Session, settings: Settings, reply: InboundReply, target: Target | None,
-                   cohort: Cohort, sender: str, text: str, now: datetime) -> None:
+def _tell_operator(
+    session: Session,
+    settings: Settings,
+    reply: InboundReply,
+    target: Target | None,
+    cohort: Cohort,
+    sender: str,
+    text: str,
+    now: datetime,
+) -> None:
     first, _, last = cohort.operator_name.partition(" ")
     person = target.person if target else None
     notices.queue(
-        session, settings, kind="inbound_unclear", key=f"inbound:{reply.outcome}:{reply.id}",
-        to_addr=cohort.operator_email, cohort_id=cohort.id, person_id=None, now=now,
-        ctx={"recipient": {"first_name": first, "last_name": last},
-             "programme": {"short_name": cohort.programme.short_name},
-             "reason": REASONS[reply.outcome],
-             "request_label": LABELS.get(reply.purpose or "", "demande inconnue"),
-             "person": {"first_name": person.first_name, "last_name": person.last_name,
-                        "email": person.email} if person else None,
-             "received_at": now, "sender": sender, "text": text[:4000]})
+        session,
+        settings,
+        kind="inbound_unclear",
+        key=f"inbound:{reply.outcome}:{reply.id}",
+        to_addr=cohort.operator_email,
+        cohort_id=cohort.id,
+        person_id=None,
+        now=now,
+        ctx={
+            "recipient": {"first_name": first, "last_name": last},
+            "programme": {"short_name": cohort.programme.short_name},
+            "reason": REASONS[reply.outcome],
+            "request_label": LABELS.get(reply.purpose or "", "demande inconnue"),
+            "person": {
+                "first_name": person.first_name,
+                "last_name": person.last_name,
+                "email": person.email,
+            }
+            if person
+            else None,
+            "received_at": now,
+            "sender": sender,
+            "text": text[:4000],
+        },
+    )
 
 
-def handle(settings: Settings, raw: bytes, *, now: datetime, recipients: list[str] | None = None,
-           envelope_sender: str | None = None) -> Outcome:
+def handle(
+    settings: Settings,
+    raw: bytes,
+    *,
+    now: datetime,
+    recipients: list[str] | None = None,
+    envelope_sender: str | None = None,
+) -> Outcome:
     message: EmailMessage = email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[assignment]
     message_id = _message_id(message, raw)
     sender = parseaddr(str(message.get("From") or ""))[1].lower()
@@ -127,18 +175,23 @@ def handle(settings: Settings, raw: bytes, *, now: datetime, recipients: list[st
         claim, matched_by = _match(session, settings, message, list(recipients or []))
         target = resolve(session, claim) if claim else None
         text = reply_text(message)
-        fields = {"person_id": target.person.id if target else None,
-                  "cohort_id": target.cohort.id if target else None,
-                  "purpose": target.purpose if target else None,
-                  "occurrence": claim.occurrence if claim and target else None,
-                  "matched_by": matched_by if target else None, "text": text[:4000]}
+        fields = {
+            "person_id": target.person.id if target else None,
+            "cohort_id": target.cohort.id if target else None,
+            "purpose": target.purpose if target else None,
+            "occurrence": claim.occurrence if claim and target else None,
+            "matched_by": matched_by if target else None,
+            "text": text[:4000],
+        }
         if is_auto_reply(message, envelope_sender):
-            services.log_inbound(session, message_id=message_id, now=now, outcome="auto_reply",
-                                 **fields)
+            services.log_inbound(
+                session, message_id=message_id, now=now, outcome="auto_reply", **fields
+            )
             return Outcome("auto_reply")
         if target is None:
-            services.log_inbound(session, message_id=message_id, now=now, outcome="unmatched",
-                                 **fields)
+            services.log_inbound(
+                session, message_id=message_id, now=now, outcome="unmatched", **fields
+            )
             return Outcome("unmatched")
         answer: str | None = None
         if sender != target.person.email.lower():
@@ -159,8 +212,14 @@ def handle(settings: Settings, raw: bytes, *, now: datetime, recipients: list[st
                     _record(session, target, answer, text, now)  # type: ignore[arg-type]
             except services.ServiceError:
                 outcome = "closed"
-        reply = services.log_inbound(session, message_id=message_id, now=now, outcome=outcome,
-                                     answer=answer if outcome == "recorded" else None, **fields)
+        reply = services.log_inbound(
+            session,
+            message_id=message_id,
+            now=now,
+            outcome=outcome,
+            answer=answer if outcome == "recorded" else None,
+            **fields,
+        )
         if outcome != "recorded":
             _tell_operator(session, settings, reply, target, target.cohort, sender, text, now)
             notify = target.cohort.id

@@ -28,8 +28,14 @@ class ReplyHandler:
     def __init__(self, settings: Settings, now: Callable[[], datetime]) -> None:
         self.settings, self.now = settings, now
 
-    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
-                          address: str, rcpt_options: list[str]) -> str:
+    async def handle_RCPT(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
         # Only our own domain: the listener is not a relay.
         if not address.lower().endswith("@" + self.settings.mail_domain.lower()):
             return "550 5.1.1 Not a Mentorat address"
@@ -40,9 +46,16 @@ class ReplyHandler:
         raw = envelope.original_content or b""
         loop = asyncio.get_running_loop()
         try:
-            await loop.run_in_executor(None, lambda: handle(
-                self.settings, raw, now=self.now(), recipients=list(envelope.rcpt_tos),
-                envelope_sender=str(envelope.mail_from or "")))
+            await loop.run_in_executor(
+                None,
+                lambda: handle(
+                    self.settings,
+                    raw,
+                    now=self.now(),
+                    recipients=list(envelope.rcpt_tos),
+                    envelope_sender=str(envelope.mail_from or ""),
+                ),
+            )
             status = "250 2.0.0 Reply stored"
         except Exception as exc:  # not stored: let the mail server try again later
             log.warning("inbound reply not stored: %s", type(exc).__name__)
@@ -60,21 +73,33 @@ class _Controller(Controller):
 
     def factory(self) -> SMTP:
         server_class = LMTP if self.protocol == "lmtp" else SMTP
-        return server_class(self.handler, data_size_limit=MAX_MESSAGE_BYTES,
-                            enable_SMTPUTF8=True, hostname=self.hostname)
+        return server_class(
+            self.handler,
+            data_size_limit=MAX_MESSAGE_BYTES,
+            enable_SMTPUTF8=True,
+            hostname=self.hostname,
+        )
 
 
 class ReplyServer:
     """`with ReplyServer(settings, port=8025): ...`, or `start()` / `stop()`."""
 
-    def __init__(self, settings: Settings, *, host: str = "127.0.0.1", port: int = 8025,
-                 protocol: str = "lmtp", clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8025,
+        protocol: str = "lmtp",
+        clock: Clock | None = None,
+    ) -> None:
         if protocol not in {"lmtp", "smtp"}:
             raise ValueError("protocol is lmtp or smtp")
         self.host, self.port, self.protocol = host, port, protocol
         clock = clock or SystemClock()
-        self._controller = _Controller(ReplyHandler(settings, clock.now), protocol=protocol,
-                                       hostname=host, port=port)
+        self._controller = _Controller(
+            ReplyHandler(settings, clock.now), protocol=protocol, hostname=host, port=port
+        )
 
     def start(self) -> ReplyServer:
         self._controller.start()

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from mentorat.lifecycle.context import PhaseContext
 from mentorat.lifecycle.timeline import at_paris_afternoon
 from mentorat.mail import invitation_ics
-from mentorat.outbox import person_letter
+from mentorat.outbox import existing_keys, letter_key, person_letter
 from models import Application, SupervisionAttendance, SupervisionSession
 
 INDIVIDUAL_HOURS = 1
@@ -36,11 +36,15 @@ def _invite(ctx: PhaseContext, session: SupervisionSession, title: str, *, remin
         )
     )
     apps = {a.id: a for a in ctx.applications()}
+    step = f"supervision_{session.kind}{session.number}" + ("_reminder" if reminder else "")
+    written = existing_keys(ctx.session, ctx.cohort.id, step)
     letters = []
     for att in attendances:
         if reminder and att.rsvp == "no":
             continue
         app = apps[att.application_id]
+        if letter_key(ctx.cohort.id, step, f"p{app.person_id}", att.id) in written:
+            continue  # sent already: do not build its calendar file again
         ics = invitation_ics(
             uid=f"supervision-{session.id}-{att.id}@{ctx.settings.mail_domain}",
             summary=f"{ctx.cohort.programme.short_name} — {title}",
@@ -51,7 +55,6 @@ def _invite(ctx: PhaseContext, session: SupervisionSession, title: str, *, remin
             organizer_email=ctx.cohort.supervisor_email,
             attendee_email=app.person.email,
         )
-        step = f"supervision_{session.kind}{session.number}" + ("_reminder" if reminder else "")
         letters.append(
             person_letter(
                 "supervision_reminder" if reminder else "supervision_invitation",

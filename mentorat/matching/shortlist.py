@@ -169,8 +169,14 @@ def scan(
     if not parts:
         empty = np.zeros(0, np.int64)
         return Scan(
-            empty, empty.copy(), np.zeros(0, np.float32), empty.copy(), empty.copy(),
-            np.zeros(0), np.zeros(m, np.int64), matrix,
+            empty,
+            empty.copy(),
+            np.zeros(0, np.float32),
+            empty.copy(),
+            empty.copy(),
+            np.zeros(0),
+            np.zeros(m, np.int64),
+            matrix,
         )
     return Scan(
         row=np.concatenate([p[0] for p in parts]).astype(np.int64),

@@ -38,8 +38,9 @@ STATIC = Path(__file__).resolve().parent / "static"
 FRESH_SCOPE = "fresh-link"
 
 
-def create_app(settings: Settings, *, clock: Clock | None = None,
-               limits: Limits | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, *, clock: Clock | None = None, limits: Limits | None = None
+) -> FastAPI:
     clock = clock or SystemClock()
     limits = limits or Limits()
     limiter = RateLimiter(limits.window_seconds)
@@ -60,8 +61,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
 
     def with_cookie(request: Request, response: Response, value: str, new: bool) -> Response:
         if new:
-            response.set_cookie(csrf.COOKIE, value, httponly=True, samesite="lax",
-                                secure=request.url.scheme == "https", path="/")
+            response.set_cookie(
+                csrf.COOKIE,
+                value,
+                httponly=True,
+                samesite="lax",
+                secure=request.url.scheme == "https",
+                path="/",
+            )
         return response
 
     def link_problem(reason: str, token: str, csrf_token: str) -> HTMLResponse:
@@ -69,20 +76,28 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
             return page("link_expired.html", 410, token=token, csrf=csrf_token)
         return page("link_invalid.html", 404, csrf=csrf_token)
 
-    def open_visit(session: Session, request: Request, token: str,
-                   cookie: str) -> Visit | Response:
+    def open_visit(session: Session, request: Request, token: str, cookie: str) -> Visit | Response:
         try:
             claim = links.read_token(settings.secret_key, token, max_age_seconds=max_age)
         except links.LinkError as exc:
-            return link_problem(exc.reason, token, csrf.form_token(settings.secret_key, cookie,
-                                                                    FRESH_SCOPE))
+            return link_problem(
+                exc.reason, token, csrf.form_token(settings.secret_key, cookie, FRESH_SCOPE)
+            )
         target = resolve(session, claim)
         if target is None:
-            return link_problem("invalid", token, csrf.form_token(settings.secret_key, cookie,
-                                                                   FRESH_SCOPE))
-        return Visit(request=request, settings=settings, limits=limits, session=session,
-                     now=clock.now(), token=token, target=target,
-                     csrf=csrf.form_token(settings.secret_key, cookie, token))
+            return link_problem(
+                "invalid", token, csrf.form_token(settings.secret_key, cookie, FRESH_SCOPE)
+            )
+        return Visit(
+            request=request,
+            settings=settings,
+            limits=limits,
+            session=session,
+            now=clock.now(),
+            token=token,
+            target=target,
+            csrf=csrf.form_token(settings.secret_key, cookie, token),
+        )
 
     def too_many() -> HTMLResponse:
         response = page("too_many.html", 429)
@@ -94,8 +109,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
         if request.scope.get("mentorat.too_large"):
             return page("too_large.html", 413)
         try:
-            return await request.form(max_files=0, max_fields=limits.max_fields,
-                                      max_part_size=limits.max_body_bytes)
+            return await request.form(
+                max_files=0, max_fields=limits.max_fields, max_part_size=limits.max_body_bytes
+            )
         except BodyTooLarge:
             return page("too_large.html", 413)
         except MultiPartException:
@@ -104,16 +120,21 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     @app.get("/", response_class=HTMLResponse)
     async def home(request: Request) -> Response:
         cookie, new = cookie_of(request)
-        response = page("home.html", csrf=csrf.form_token(settings.secret_key, cookie,
-                                                          FRESH_SCOPE))
+        response = page("home.html", csrf=csrf.form_token(settings.secret_key, cookie, FRESH_SCOPE))
         return with_cookie(request, response, cookie, new)
 
     @app.get("/sante", response_class=PlainTextResponse)
     async def health() -> str:
         return "ok"
 
-    def visiting(request: Request, token: str, cookie: str,
-                 act: Callable[[Visit], Response], *, commit: bool = False) -> Response:
+    def visiting(
+        request: Request,
+        token: str,
+        cookie: str,
+        act: Callable[[Visit], Response],
+        *,
+        commit: bool = False,
+    ) -> Response:
         with make_session() as session:
             visit = open_visit(session, request, token, cookie)
             if isinstance(visit, Response):
@@ -147,8 +168,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
 
     @app.post("/r/{token}")
     async def submit(request: Request, token: str) -> Response:
-        if not (limiter.allow("post", client(request), limits.posts_per_client)
-                and limiter.allow("link", token[-24:], limits.posts_per_link)):
+        if not (
+            limiter.allow("post", client(request), limits.posts_per_client)
+            and limiter.allow("link", token[-24:], limits.posts_per_link)
+        ):
             return too_many()
         form = await read_form(request)
         if isinstance(form, Response):
@@ -203,15 +226,19 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
                 if token:
                     try:
                         # An expired link still names its person: its signature is checked.
-                        claim = links.read_token(settings.secret_key, token,
-                                                 max_age_seconds=10 * 365 * 86400)
+                        claim = links.read_token(
+                            settings.secret_key, token, max_age_seconds=10 * 365 * 86400
+                        )
                         person = session.get(Person, claim.person_id)
                     except links.LinkError:
                         person = None
                 elif address and len(address) <= 320:
                     person = session.scalar(select(Person).where(Person.email == address.lower()))
-                cohort_id = fresh_links.send(session, settings, person, clock.now()) \
-                    if person is not None else None
+                cohort_id = (
+                    fresh_links.send(session, settings, person, clock.now())
+                    if person is not None
+                    else None
+                )
                 session.commit()
             if cohort_id is not None:
                 from mentorat.web import notices

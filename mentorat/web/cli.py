@@ -24,6 +24,13 @@ def web(
         raise typer.Exit(2) from None
     # One process: the rate limiter is in memory. The proxy's X-Forwarded-For is trusted
     # from localhost only, so each participant is counted, not the proxy.
-    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True,
-                forwarded_allow_ips="127.0.0.1", server_header=False, log_level="info",
-                access_log=False)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+        server_header=False,
+        log_level="info",
+        access_log=False,
+    )

@@ -37,8 +37,14 @@ class Form:
         value = self.data.get(name)
         return clean(value) if isinstance(value, str) else ""
 
-    def text(self, name: str, *, required: bool = False, max_len: int | None = None,
-             label: str = "ce champ") -> str:
+    def text(
+        self,
+        name: str,
+        *,
+        required: bool = False,
+        max_len: int | None = None,
+        label: str = "ce champ",
+    ) -> str:
         value = self._raw(name).strip()
         limit = max_len or self.limits.short_text
         if required and not value:
@@ -46,12 +52,19 @@ class Form:
         elif len(value) > limit:
             self.result.errors[name] = (
                 f"Ce texte est trop long{NBSP}: {group(len(value))} caractères pour "
-                f"{group(limit)} au plus.")
+                f"{group(limit)} au plus."
+            )
         self.result.values[name] = value
         return value
 
-    def choice(self, name: str, options: Mapping[str, Any], *, required: bool = True,
-               message: str = "Choisissez une réponse.") -> Any:
+    def choice(
+        self,
+        name: str,
+        options: Mapping[str, Any],
+        *,
+        required: bool = True,
+        message: str = "Choisissez une réponse.",
+    ) -> Any:
         raw = self._raw(name)
         if raw in options:
             value = options[raw]
@@ -62,8 +75,14 @@ class Form:
         self.result.values[name] = value
         return value
 
-    def choices(self, name: str, options: Mapping[str, Any], *, required: bool = False,
-                message: str = "Cochez au moins une case.") -> list[Any]:
+    def choices(
+        self,
+        name: str,
+        options: Mapping[str, Any],
+        *,
+        required: bool = False,
+        message: str = "Cochez au moins une case.",
+    ) -> list[Any]:
         getlist = getattr(self.data, "getlist", None)
         raw = getlist(name) if getlist else [self.data.get(name)]
         picked = [options[r] for r in raw if isinstance(r, str) and r in options]
@@ -100,7 +119,8 @@ class Form:
                 value = validate_email(raw, check_deliverability=False).normalized.lower()
             except EmailNotValidError:
                 self.result.errors[name] = (
-                    f"Saisissez une adresse électronique valide{NBSP}: prenom.nom@exemple.fr.")
+                    f"Saisissez une adresse électronique valide{NBSP}: prenom.nom@exemple.fr."
+                )
         elif required:
             self.result.errors[name] = "Renseignez une adresse électronique."
         self.result.values[name] = value if value is not None else raw

@@ -24,9 +24,13 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "web" / "ema
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR),
-                      autoescape=select_autoescape(enabled_extensions=("html",), default=False),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters.update(date_fr=dates.date_fr, datetime_fr=dates.datetime_fr)
     return env
 
@@ -39,13 +43,32 @@ def render(kind: str, ctx: dict[str, Any]) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def queue(session: Session, settings: Settings, *, kind: str, key: str, to_addr: str,
-          cohort_id: int | None, person_id: int | None, ctx: dict[str, Any], now) -> bool:  # type: ignore[no-untyped-def]
+def queue(
+    session: Session,
+    settings: Settings,
+    *,
+    kind: str,
+    key: str,
+    to_addr: str,
+    cohort_id: int | None,
+    person_id: int | None,
+    ctx: dict[str, Any],
+    now,
+) -> bool:  # type: ignore[no-untyped-def]
     subject, text, html = render(kind, {"public_url": settings.public_url, **ctx})
     return services.queue_notice(
-        session, key=key, cohort_id=cohort_id, person_id=person_id, kind=kind, to_addr=to_addr,
-        subject=subject, text=text, html=html,
-        message_id=make_message_id(key, settings.mail_domain), now=now)
+        session,
+        key=key,
+        cohort_id=cohort_id,
+        person_id=person_id,
+        kind=kind,
+        to_addr=to_addr,
+        subject=subject,
+        text=text,
+        html=html,
+        message_id=make_message_id(key, settings.mail_domain),
+        now=now,
+    )
 
 
 def deliver(settings: Settings, cohort_id: int | None) -> None:

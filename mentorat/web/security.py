@@ -4,9 +4,11 @@ Referer header or a shared cache (the links themselves are credentials)."""
 from __future__ import annotations
 
 HEADERS = [
-    (b"content-security-policy",
-     b"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-     b"frame-ancestors 'none'; base-uri 'none'"),
+    (
+        b"content-security-policy",
+        b"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        b"frame-ancestors 'none'; base-uri 'none'",
+    ),
     (b"referrer-policy", b"same-origin"),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -27,8 +29,9 @@ class SecurityHeaders:
         async def with_headers(message):  # type: ignore[no-untyped-def]
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", [])) + HEADERS
-                headers.append((b"cache-control",
-                                b"public, max-age=86400" if static else b"no-store"))
+                headers.append(
+                    (b"cache-control", b"public, max-age=86400" if static else b"no-store")
+                )
                 message["headers"] = headers
             await send(message)
 

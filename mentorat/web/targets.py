@@ -62,7 +62,8 @@ def _checkin(session: Session, person: Person, occurrence: int) -> Target | None
         select(CheckIn, Application, Cohort)
         .join(Application, Application.id == CheckIn.application_id)
         .join(Cohort, Cohort.id == CheckIn.cohort_id)
-        .where(CheckIn.id == occurrence, Application.person_id == person.id)).first()
+        .where(CheckIn.id == occurrence, Application.person_id == person.id)
+    ).first()
     if found is None:
         return None
     row, app, cohort = found
@@ -110,18 +111,25 @@ def _evaluation(session: Session, person: Person, occurrence: int) -> Target | N
         return None
     cohort = session.get(Cohort, app.cohort_id)
     assert cohort is not None
-    return Target("evaluation", person, cohort, app, app,
-                  services.timeline_of(cohort).evaluation_closes_at)
+    return Target(
+        "evaluation", person, cohort, app, app, services.timeline_of(cohort).evaluation_closes_at
+    )
 
 
 def _apply(session: Session, person: Person, occurrence: int) -> Target | None:
     cohort = session.get(Cohort, occurrence)
     if cohort is None:
         return None
-    app = session.scalar(select(Application).where(
-        Application.cohort_id == cohort.id, Application.person_id == person.id))
-    invited = session.scalar(select(CallRecipient.id).where(
-        CallRecipient.cohort_id == cohort.id, CallRecipient.person_id == person.id))
+    app = session.scalar(
+        select(Application).where(
+            Application.cohort_id == cohort.id, Application.person_id == person.id
+        )
+    )
+    invited = session.scalar(
+        select(CallRecipient.id).where(
+            CallRecipient.cohort_id == cohort.id, CallRecipient.person_id == person.id
+        )
+    )
     if app is None and invited is None:
         return None
     deadline = services.timeline_of(cohort).call_closes_at
@@ -134,10 +142,16 @@ def _my_data(session: Session, person: Person, occurrence: int) -> Target | None
     cohort = session.get(Cohort, occurrence)
     if cohort is None:
         return None
-    app = session.scalar(select(Application).where(
-        Application.cohort_id == cohort.id, Application.person_id == person.id))
-    invited = session.scalar(select(CallRecipient.id).where(
-        CallRecipient.cohort_id == cohort.id, CallRecipient.person_id == person.id))
+    app = session.scalar(
+        select(Application).where(
+            Application.cohort_id == cohort.id, Application.person_id == person.id
+        )
+    )
+    invited = session.scalar(
+        select(CallRecipient.id).where(
+            CallRecipient.cohort_id == cohort.id, CallRecipient.person_id == person.id
+        )
+    )
     if app is None and invited is None:
         return None
     return Target("my_data", person, cohort, cohort, app, None)

@@ -41,10 +41,20 @@ class Visit:
     def page(self, template: str, *, status: int = 200, **ctx: Any) -> HTMLResponse:
         cohort = self.target.cohort
         body = pages.render(
-            template, action=self.action, csrf=self.csrf, person=self.target.person,
-            cohort=cohort, programme=cohort.programme, target=self.target, now=self.now,
-            deadline=self.target.deadline, is_open=self.is_open,
-            errors=ctx.pop("errors", {}), saved=ctx.pop("saved", False), **ctx)
+            template,
+            action=self.action,
+            csrf=self.csrf,
+            person=self.target.person,
+            cohort=cohort,
+            programme=cohort.programme,
+            target=self.target,
+            now=self.now,
+            deadline=self.target.deadline,
+            is_open=self.is_open,
+            errors=ctx.pop("errors", {}),
+            saved=ctx.pop("saved", False),
+            **ctx,
+        )
         return HTMLResponse(body, status_code=status)
 
     def saved(self) -> RedirectResponse:

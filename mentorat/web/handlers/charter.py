@@ -15,9 +15,12 @@ from models import CharterSignature, CharterVersion
 
 
 def _signature(visit: Visit) -> CharterSignature | None:
-    return visit.session.scalar(select(CharterSignature).where(
-        CharterSignature.pair_id == visit.target.entity.id,
-        CharterSignature.application_id == visit.target.application.id))  # type: ignore[union-attr]
+    return visit.session.scalar(
+        select(CharterSignature).where(
+            CharterSignature.pair_id == visit.target.entity.id,
+            CharterSignature.application_id == visit.target.application.id,
+        )
+    )  # type: ignore[union-attr]
 
 
 def _partner(visit: Visit) -> Any:
@@ -25,16 +28,31 @@ def _partner(visit: Visit) -> Any:
     return pair.mentee if app.id == pair.mentor_application_id else pair.mentor
 
 
-def _page(visit: Visit, *, status: int = 200, saved: bool = False,
-          errors: dict[str, str] | None = None, values: dict[str, Any] | None = None) -> Response:
+def _page(
+    visit: Visit,
+    *,
+    status: int = 200,
+    saved: bool = False,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+) -> Response:
     signature = _signature(visit)
     version = visit.session.get(
         CharterVersion,
-        signature.charter_version_id if signature else visit.target.cohort.charter_version_id)
-    return visit.page("charter.html", status=status, charter=version, signature=signature,
-                      partner=_partner(visit), pair=visit.target.entity, saved=saved,
-                      errors=errors or {}, values=values or {"signed_name": "", "agree": False},
-                      deadline_charter=services.timeline_of(visit.target.cohort).charter_deadline)
+        signature.charter_version_id if signature else visit.target.cohort.charter_version_id,
+    )
+    return visit.page(
+        "charter.html",
+        status=status,
+        charter=version,
+        signature=signature,
+        partner=_partner(visit),
+        pair=visit.target.entity,
+        saved=saved,
+        errors=errors or {},
+        values=values or {"signed_name": "", "agree": False},
+        deadline_charter=services.timeline_of(visit.target.cohort).charter_deadline,
+    )
 
 
 def show(visit: Visit, answer: str | None, saved: bool) -> Response:
@@ -50,14 +68,23 @@ def submit(visit: Visit, data: Any) -> Response:
     person = visit.target.person
     if not agree:
         form.result.errors["agree"] = "Cochez la case pour confirmer votre engagement."
-    if name and "signed_name" not in form.result.errors and \
-            fold(person.last_name) not in fold(name):
+    if (
+        name
+        and "signed_name" not in form.result.errors
+        and fold(person.last_name) not in fold(name)
+    ):
         form.result.errors["signed_name"] = (
             f"Saisissez vos prénom et nom tels qu’ils figurent ci-dessus{NBSP}: "
-            f"{person.first_name} {person.last_name}.")
+            f"{person.first_name} {person.last_name}."
+        )
     if not form.result.ok:
         return _page(visit, status=400, errors=form.result.errors, values=form.result.values)
-    services.sign_pair_charter(visit.session, visit.target.entity.id,
-                               visit.target.application.id,  # type: ignore[union-attr]
-                               signed_name=name, channel="web", now=visit.now)
+    services.sign_pair_charter(
+        visit.session,
+        visit.target.entity.id,
+        visit.target.application.id,  # type: ignore[union-attr]
+        signed_name=name,
+        channel="web",
+        now=visit.now,
+    )
     return visit.saved()

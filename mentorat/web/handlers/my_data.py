@@ -16,8 +16,11 @@ from models import ErasureRequest
 
 
 def _pending(visit: Visit) -> ErasureRequest | None:
-    return visit.session.scalar(select(ErasureRequest).where(
-        ErasureRequest.person_id == visit.target.person.id, ErasureRequest.status == "pending"))
+    return visit.session.scalar(
+        select(ErasureRequest).where(
+            ErasureRequest.person_id == visit.target.person.id, ErasureRequest.status == "pending"
+        )
+    )
 
 
 def show(visit: Visit, answer: str | None, saved: bool) -> Response:
@@ -28,31 +31,49 @@ def show(visit: Visit, answer: str | None, saved: bool) -> Response:
 def download(visit: Visit) -> Response:
     data = services.personal_data(visit.session, visit.target.person.id)
     body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
-    return Response(body, media_type="application/json; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="mes-donnees.json"'})
+    return Response(
+        body,
+        media_type="application/json; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="mes-donnees.json"'},
+    )
 
 
 def submit(visit: Visit, data: Any) -> Response:
     form = Form(data, visit.limits)
     if not form.flag("confirm_erasure"):
-        return visit.page("my_data.html", status=400,
-                          data=services.personal_data(visit.session, visit.target.person.id),
-                          erasure=_pending(visit),
-                          errors={"confirm_erasure": "Cochez la case pour confirmer la demande."})
+        return visit.page(
+            "my_data.html",
+            status=400,
+            data=services.personal_data(visit.session, visit.target.person.id),
+            erasure=_pending(visit),
+            errors={"confirm_erasure": "Cochez la case pour confirmer la demande."},
+        )
     person, cohort = visit.target.person, visit.target.cohort
-    request, new = services.request_erasure(visit.session, person.id, cohort_id=cohort.id,
-                                            channel="web", now=visit.now)
+    request, new = services.request_erasure(
+        visit.session, person.id, cohort_id=cohort.id, channel="web", now=visit.now
+    )
     if new:
         first, _, last = cohort.operator_name.partition(" ")
         notices.queue(
-            visit.session, visit.settings, kind="erasure_request",
-            key=f"web:erasure:p{person.id}:{request.id}", to_addr=cohort.operator_email,
-            cohort_id=cohort.id, person_id=None, now=visit.now,
-            ctx={"recipient": {"first_name": first, "last_name": last},
-                 "programme": {"short_name": cohort.programme.short_name},
-                 "cohort": {"code": cohort.code},
-                 "person": {"first_name": person.first_name, "last_name": person.last_name,
-                            "email": person.email},
-                 "requested_at": visit.now})
+            visit.session,
+            visit.settings,
+            kind="erasure_request",
+            key=f"web:erasure:p{person.id}:{request.id}",
+            to_addr=cohort.operator_email,
+            cohort_id=cohort.id,
+            person_id=None,
+            now=visit.now,
+            ctx={
+                "recipient": {"first_name": first, "last_name": last},
+                "programme": {"short_name": cohort.programme.short_name},
+                "cohort": {"code": cohort.code},
+                "person": {
+                    "first_name": person.first_name,
+                    "last_name": person.last_name,
+                    "email": person.email,
+                },
+                "requested_at": visit.now,
+            },
+        )
         visit.after_commit.append(lambda: notices.deliver(visit.settings, cohort.id))
     return visit.saved()

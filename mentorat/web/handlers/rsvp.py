@@ -21,22 +21,36 @@ def event(visit: Visit) -> dict[str, Any]:
     if target.purpose == "supervision":
         meeting = session.get(SupervisionSession, target.entity.session_id)
         assert meeting is not None
-        title = ("Séance individuelle de supervision" if meeting.kind == "individual"
-                 else f"Séance de supervision collective n°\u00a0{meeting.number}")
-        return {"title": title, "starts_at": meeting.starts_at, "ends_at": meeting.ends_at,
-                "location": meeting.location, "uid": f"supervision-{meeting.id}-{target.entity.id}",
-                "organizer": target.cohort.supervisor_email}
+        title = (
+            "Séance individuelle de supervision"
+            if meeting.kind == "individual"
+            else f"Séance de supervision collective n°\u00a0{meeting.number}"
+        )
+        return {
+            "title": title,
+            "starts_at": meeting.starts_at,
+            "ends_at": meeting.ends_at,
+            "location": meeting.location,
+            "uid": f"supervision-{meeting.id}-{target.entity.id}",
+            "organizer": target.cohort.supervisor_email,
+        }
     t = services.timeline_of(target.cohort)
     parts = services.programme_parts(target.cohort.programme)
-    return {"title": parts.workshop.title, "starts_at": t.workshop_starts_at,
-            "ends_at": t.workshop_ends_at, "location": target.cohort.workshop_location,
-            "uid": f"workshop-{target.entity.id}", "organizer": target.cohort.operator_email}
+    return {
+        "title": parts.workshop.title,
+        "starts_at": t.workshop_starts_at,
+        "ends_at": t.workshop_ends_at,
+        "location": target.cohort.workshop_location,
+        "uid": f"workshop-{target.entity.id}",
+        "organizer": target.cohort.operator_email,
+    }
 
 
 def show(visit: Visit, answer: str | None, saved: bool) -> Response:
     quick = answer if answer in QUICK and visit.is_open else None
-    return visit.page("rsvp.html", event=event(visit), rsvp=visit.target.entity.rsvp,
-                      quick=quick, saved=saved)
+    return visit.page(
+        "rsvp.html", event=event(visit), rsvp=visit.target.entity.rsvp, quick=quick, saved=saved
+    )
 
 
 def submit(visit: Visit, data: Any) -> Response:
@@ -45,14 +59,20 @@ def submit(visit: Visit, data: Any) -> Response:
     form = Form(data, visit.limits)
     coming = form.choice("coming", QUICK, message="Indiquez si vous participerez.")
     if not form.result.ok:
-        return visit.page("rsvp.html", status=400, event=event(visit),
-                          rsvp=visit.target.entity.rsvp, quick=None, errors=form.result.errors)
+        return visit.page(
+            "rsvp.html",
+            status=400,
+            event=event(visit),
+            rsvp=visit.target.entity.rsvp,
+            quick=None,
+            errors=form.result.errors,
+        )
     if visit.target.purpose == "supervision":
-        services.rsvp_supervision(visit.session, visit.target.entity.id, coming=coming,
-                                  now=visit.now)
+        services.rsvp_supervision(
+            visit.session, visit.target.entity.id, coming=coming, now=visit.now
+        )
     else:
-        services.rsvp_workshop(visit.session, visit.target.entity.id, coming=coming,
-                               now=visit.now)
+        services.rsvp_workshop(visit.session, visit.target.entity.id, coming=coming, now=visit.now)
     return visit.saved()
 
 
@@ -62,8 +82,15 @@ def calendar(visit: Visit) -> Response:
     ics = invitation_ics(
         uid=f"{ev['uid']}@{visit.settings.mail_domain}",
         summary=f"{visit.target.cohort.programme.short_name} — {ev['title']}",
-        description=ev["title"], starts_at=ev["starts_at"], ends_at=ev["ends_at"],
-        location=ev["location"], organizer_email=ev["organizer"],
-        attendee_email=visit.target.person.email)
-    return Response(ics, media_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="invitation.ics"'})
+        description=ev["title"],
+        starts_at=ev["starts_at"],
+        ends_at=ev["ends_at"],
+        location=ev["location"],
+        organizer_email=ev["organizer"],
+        attendee_email=visit.target.person.email,
+    )
+    return Response(
+        ics,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="invitation.ics"'},
+    )
