@@ -162,13 +162,9 @@ def enqueue(
         return 0
     dialect = session.get_bind().dialect.name
     insert = (postgresql if dialect == "postgresql" else sqlite).insert(OutboxMessage)
-    written = 0
-    for start in range(0, len(rows), 500):
-        # RETURNING counts the rows really written (rowcount is -1 on some drivers).
-        result = session.execute(
-            insert.values(rows[start : start + 500])
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(OutboxMessage.id)
-        )
-        written += len(result.all())
+    # One cached statement, many parameter sets (SQLAlchemy batches them as multi-row
+    # INSERTs); RETURNING counts the rows really written (rowcount is -1 on some drivers).
+    statement = insert.on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
+    result = session.execute(statement, rows)
+    written = len(result.all())
     return written

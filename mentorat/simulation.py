@@ -254,14 +254,19 @@ class Participants:
         return step_prefix in steps
 
     def _load_inbox(self, session: Session) -> None:
-        # One query per step of the simulation: (person, occurrence) -> steps received.
-        self._inbox: dict[tuple[int, str], set[str]] = {}
-        keys = session.scalars(
-            select(OutboxMessage.key).where(
-                OutboxMessage.cohort_id == self.cohort_id, OutboxMessage.status == "sent"
+        # (person, occurrence) -> steps received; read incrementally, one query per step.
+        if not hasattr(self, "_inbox"):
+            self._inbox: dict[tuple[int, str], set[str]] = {}
+            self._seen = 0
+        rows = session.execute(
+            select(OutboxMessage.id, OutboxMessage.key).where(
+                OutboxMessage.cohort_id == self.cohort_id,
+                OutboxMessage.status == "sent",
+                OutboxMessage.id > self._seen,
             )
-        )
-        for key in keys:
+        ).all()
+        for row_id, key in rows:
+            self._seen = max(self._seen, row_id)
             _, step, who, occurrence = key.split(":", 3)
             if who.startswith("p"):
                 self._inbox.setdefault((int(who[1:]), occurrence), set()).add(step)

@@ -13,7 +13,7 @@ from mentorat.outbox import existing_keys, letter_key, person_letter
 from models import Application, CheckIn, Pair
 
 
-def _ensure_rows(ctx: PhaseContext, month, pairs: list[Pair]) -> None:  # type: ignore[no-untyped-def]
+def _ensure_rows(ctx: PhaseContext, month, pairs) -> None:  # type: ignore[no-untyped-def]
     existing = set(
         ctx.session.execute(
             select(CheckIn.pair_id, CheckIn.application_id).where(
@@ -50,13 +50,22 @@ def advance(ctx: PhaseContext) -> None:
     if ctx.now > last.closes_at and not _any_open(ctx):
         return  # all six months are closed and their escalations written
     ctx.cohort.phase = "checkins"
-    pairs = ctx.pairs("active")
+    # Plain rows, not ORM pairs: this runs at every due date of a cohort of thousands.
+    pairs = ctx.session.execute(
+        select(
+            Pair.id, Pair.mentor_application_id, Pair.mentee_application_id, Pair.activated_at
+        ).where(Pair.cohort_id == ctx.cohort.id, Pair.status == "active")
+    ).all()
+    apps_by_id = {a.id: a for a in ctx.applications()}
     partner_of: dict[int, Application] = {}
     mentor_of: dict[int, Application] = {}
     for pair in pairs:
-        partner_of[pair.mentor_application_id] = pair.mentee
-        partner_of[pair.mentee_application_id] = pair.mentor
-        mentor_of[pair.mentor_application_id] = mentor_of[pair.mentee_application_id] = pair.mentor
+        mentor, mentee = (
+            apps_by_id[pair.mentor_application_id],
+            apps_by_id[pair.mentee_application_id],
+        )
+        partner_of[mentor.id], partner_of[mentee.id] = mentee, mentor
+        mentor_of[mentor.id] = mentor_of[mentee.id] = mentor
     for month in due:
         _ensure_rows(ctx, month, pairs)
         rows = list(
