@@ -91,24 +91,32 @@ def propose(
         session.scalars(select(PairOverride).where(PairOverride.cohort_id == cohort.id))
     )
     rules = matching.MatchingRules.from_preset(programme_parts(cohort.programme).matching)
-    proposal = matching.solve(
-        mentors,
-        mentees,
-        rules,
-        hierarchy=_hierarchy(session, cohort),
-        pinned=[
-            (o.mentor_application_id, o.mentee_application_id) for o in overrides if o.kind == "pin"
-        ],
-        forbidden=[
-            (o.mentor_application_id, o.mentee_application_id)
-            for o in overrides
-            if o.kind == "forbid"
-        ],
-        previous_pairs=_previous_pairs(session, cohort),
-        # The labels as the candidates wrote them, for explanations in proper French.
-        labels={tag: label for a in apps for tag, label in {**a.objectives, **a.expertise}.items()},
-        mode=mode,  # type: ignore[arg-type]
-    )
+    try:
+        proposal = matching.solve(
+            mentors,
+            mentees,
+            rules,
+            hierarchy=_hierarchy(session, cohort),
+            pinned=[
+                (o.mentor_application_id, o.mentee_application_id)
+                for o in overrides
+                if o.kind == "pin"
+            ],
+            forbidden=[
+                (o.mentor_application_id, o.mentee_application_id)
+                for o in overrides
+                if o.kind == "forbid"
+            ],
+            previous_pairs=_previous_pairs(session, cohort),
+            # The labels as the candidates wrote them, for explanations in proper French.
+            labels={
+                tag: label for a in apps for tag, label in {**a.objectives, **a.expertise}.items()
+            },
+            mode=mode,  # type: ignore[arg-type]
+        )
+    except matching.InfeasibleRules as exc:
+        # Contradictory pins and rules: say which, never propose a pair that breaks one.
+        raise ServiceError(f"appariement impossible\u00a0: {exc.message_fr}") from None
     session.execute(
         update(MatchingDecision)
         .where(MatchingDecision.cohort_id == cohort.id, MatchingDecision.status == "proposed")

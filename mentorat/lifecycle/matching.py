@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from mentorat import pairing
 from mentorat.lifecycle.context import PhaseContext, person_ctx
 from mentorat.outbox import count_keys, person_letter
+from mentorat.services import ServiceError
 from models import Application
 
 
@@ -19,7 +20,26 @@ def advance(ctx: PhaseContext) -> bool:
         return False
     decision = pairing.current_decision(ctx.session, cohort)
     if decision is None:
-        decision = pairing.propose(ctx.session, cohort, now=ctx.now, actor="flow")
+        try:
+            decision = pairing.propose(ctx.session, cohort, now=ctx.now, actor="flow")
+        except ServiceError as exc:
+            ctx.send(
+                [
+                    ctx.operator_letter(
+                        "alert_matching_infeasible",
+                        ctx.now.strftime("%Y%m%d"),
+                        kind="matching_infeasible",
+                        title="Appariement impossible avec les règles actuelles",
+                        lines=[
+                            str(exc),
+                            f"Corrigez puis\u00a0: mentorat matching rerun --cohort {cohort.code}",
+                        ],
+                    )
+                ],
+                "operator_alert",
+            )
+            ctx.counts["matching_infeasible"] = 1
+            return False
         ctx.counts["proposals"] += 1
     if cohort.matching_approved_at is None:
         ctx.counts["awaiting_approval"] = 1

@@ -64,3 +64,33 @@ def test_asking_for_a_rerun_supersedes_the_proposal_without_approving(settings):
         ]
     # An answer about a superseded proposal changes nothing.
     assert apply_answer(cohort_id, decision_id, MatchingApproval(approve=True)) is False
+
+
+def test_contradictory_pins_alert_the_operator_instead_of_proposing(settings):
+    from mentorat import pairing
+    from models import Application, OutboxMessage
+
+    cohort_id, _ = setup_cohort(settings, programme="jaae", pairs=6, opens_at=START)
+    with session_scope(settings.database_url) as session:
+        cohort = session.get(Cohort, cohort_id)
+        apps = list(session.scalars(select(Application).where(Application.cohort_id == cohort_id)))
+        mentor = next(a for a in apps if a.role == "mentor")
+        first, second = [a for a in apps if a.role == "mentee"][:2]
+        for mentee in (first, second):  # one mentor of capacity 1 pinned twice
+            mentor.capacity = 1
+            pairing.override(
+                session,
+                cohort,
+                mentor_id=mentor.id,
+                mentee_id=mentee.id,
+                kind="pin",
+                actor="operator:test",
+                reason="essai",
+                now=START,
+            )
+    result = runner.advance(settings, cohort_id, "matching", START + timedelta(days=21))
+    assert result["matching_infeasible"] == 1 and "proposals" not in result
+    with session_scope(settings.database_url) as session:
+        alert = session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "operator_alert"))
+        assert alert is not None and "appariement impossible" in alert.body_text
+        assert session.scalar(select(MatchingDecision)) is None

@@ -14,7 +14,7 @@ from mentorat.cli import app
 from mentorat.db import session_scope
 from mentorat.lifecycle import runner as phases
 from mentorat.simulation import setup_cohort
-from models import AuditEvent, Cohort, Pair, PairOverride
+from models import Application, AuditEvent, Cohort, Pair, PairOverride
 from tests.conftest import START
 
 runner = CliRunner()
@@ -172,3 +172,31 @@ def test_approve_records_the_operator_and_moves_the_cohort_to_the_charter(settin
         assert event is not None and event.actor == "operator:Camille Roux"
     result = runner.invoke(app, ["matching", "rerun", "--cohort", code])
     assert result.exit_code == 1 and "déjà validés" in result.output
+
+
+def test_pinning_a_pair_that_breaks_a_hard_rule_is_refused_with_the_rule(settings):
+    cohort_id, code = proposed(settings)
+    with session_scope(settings.database_url) as session:
+        apps = list(session.scalars(select(Application).where(Application.cohort_id == cohort_id)))
+        mentors = {a.person.email: a.id for a in apps if a.role == "mentor"}
+        mentee = next(a for a in apps if a.role == "mentee" and a.manager_email in mentors)
+        boss = mentors[mentee.manager_email]
+    mentorat(
+        "matching",
+        "pin",
+        "--cohort",
+        code,
+        "--mentor",
+        str(boss),
+        "--mentee",
+        str(mentee.id),
+        "--by",
+        "Camille Roux",
+        "--reason",
+        "essai",
+    )
+    result = runner.invoke(app, ["matching", "rerun", "--cohort", code])
+    assert result.exit_code == 1
+    assert "appariement impossible" in result.output and "hiérarchi" in result.output
+    # The proposal in place is untouched: nothing half-done.
+    assert current_pairs(settings, cohort_id)
