@@ -11,11 +11,13 @@ from datetime import datetime
 from typing import Any
 
 from prefect import flow, get_client
-from prefect.runtime import flow_run
+from prefect.runtime import deployment, flow_run
 
 from flows.approval import wait_for_approval
 from mentorat.clock import SystemClock, as_utc
 from mentorat.db import session_scope
+from mentorat.lifecycle.timeline import phases_due
+from mentorat.services import timeline_of
 from mentorat.settings import get_settings
 from models import Cohort
 from tasks.dashboard import publish_dashboard
@@ -37,6 +39,14 @@ def _cohort_label(cohort_id: int) -> tuple[str, str]:
     with session_scope(get_settings().database_url) as session:
         cohort = session.get(Cohort, cohort_id)
         return (cohort.code, cohort.phase) if cohort else (f"#{cohort_id}", "unknown")
+
+
+def _phases_due(cohort_id: int, now: datetime) -> frozenset[str]:
+    with session_scope(get_settings().database_url) as session:
+        cohort = session.get(Cohort, cohort_id)
+        if cohort is None or cohort.launched_at is None:
+            return frozenset()
+        return phases_due(timeline_of(cohort), now)
 
 
 def _run_name() -> str:
@@ -63,21 +73,30 @@ def cohort_lifecycle(
     cohort_id: int, now: datetime | None = None, simulated: bool = False
 ) -> dict[str, Any]:
     now = as_utc(now) if now else SystemClock().now()
-    done: dict[str, Any] = {"call": call_for_candidates(cohort_id, now)}
-    done["matching"] = matching(cohort_id, now)
-    approved = done["matching"].get("approved", False)
-    awaiting = done["matching"].get("awaiting_approval") and not simulated
-    # Under a deployment, wait for the operator's form in the Prefect UI (suspended: no
-    # worker is held). Elsewhere, `mentorat matching approve` answers it.
-    if not approved and awaiting and flow_run.get_deployment_id():
-        approved = wait_for_approval(cohort_id)
-        if approved:
+    # Only the phases whose window is open: fewer task runs for Prefect to record.
+    due = _phases_due(cohort_id, now)
+    done: dict[str, Any] = {}
+    if "call" in due:
+        done["call"] = call_for_candidates(cohort_id, now)
+    if "matching" in due:
+        done["matching"] = matching(cohort_id, now)
+        approved = done["matching"].get("approved", False)
+        awaiting = done["matching"].get("awaiting_approval") and not simulated
+        # Under a deployment, wait for the operator's form in the Prefect UI (suspended: no
+        # worker is held). Elsewhere, `mentorat matching approve` answers it.
+        under_deployment = deployment.id is not None
+        if not approved and awaiting and under_deployment and wait_for_approval(cohort_id):
             done["matching"] = matching(cohort_id, now)
-    if approved:
+        due = _phases_due(cohort_id, now)
+    if "charter" in due:
         done["charter"] = charter(cohort_id, now)
+    if "checkins" in due:
         done["checkins"] = monthly_checkins(cohort_id, now)
+    if "supervision" in due:
         done["supervision"] = supervision_of_mentors(cohort_id, now)
+    if "evaluation" in due:
         done["evaluation"] = final_evaluation(cohort_id, now)
+    if "workshop" in due:
         done["workshop"] = recognition_workshop(cohort_id, now)
     done["delivery"] = deliver_emails(cohort_id)
     # Addresses that bounced during delivery are reported to the operator in this run.

@@ -7,7 +7,7 @@ from datetime import datetime
 from prefect import task
 from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
-from prefect.runtime import flow_run
+from prefect.runtime import deployment
 
 from mentorat.db import session_scope
 from mentorat.services import timeline_of
@@ -46,6 +46,6 @@ def schedule_next_run(cohort_id: int, now: datetime, simulated: bool) -> str | N
     due = next_due(cohort_id, now)
     if due is None:
         return None
-    if not simulated and flow_run.get_deployment_id():
+    if not simulated and deployment.id is not None:
         schedule_run(cohort_id, due)
     return due.isoformat()

@@ -63,6 +63,9 @@ class Timeline:
     evaluation_closes_at: datetime | None
     workshop_starts_at: datetime | None
     workshop_ends_at: datetime | None
+    # The last moment supervision may have something to send: the last group session,
+    # or an individual session offered after an escalation at the last check-in's close.
+    supervision_until: datetime | None = None
 
     def instants(self) -> list[datetime]:
         """Every moment at which the cohort has something to do."""
@@ -160,4 +163,35 @@ def build(
         evaluation_closes_at=evaluation_closes,
         workshop_starts_at=workshop_starts,
         workshop_ends_at=workshop_starts + timedelta(hours=workshop.hours),
+        supervision_until=max(
+            [s.ends_at for s in slots]
+            + [last.closes_at + days(supervision.individual_days_after + 1)]
+        ),
     )
+
+
+def phases_due(t: Timeline, now: datetime) -> frozenset[str]:
+    """The phases that may have something to do at `now`; the flow runs only those.
+
+    Generous on purpose (a phase that finds nothing due writes nothing): every window
+    starts when its first email is due and ends after its last one.
+    """
+    due = set()
+    if now >= t.call_opens_at and (t.approved_at is None or now < t.call_closes_at):
+        due.add("call")
+    if now >= t.call_closes_at and (t.evaluation_opens_at is None or now < t.evaluation_opens_at):
+        due.add("matching")
+    if t.approved_at is None:
+        return frozenset(due)
+    assert t.kickoff_at and t.evaluation_opens_at and t.evaluation_closes_at
+    if now < t.evaluation_opens_at:
+        due.add("charter")  # a late signature still starts the pair for the months left
+    if t.checkins[0].due_at <= now <= t.checkins[-1].closes_at:
+        due.add("checkins")
+    if t.kickoff_at <= now <= (t.supervision_until or t.kickoff_at):
+        due.add("supervision")  # group sessions, and individual ones after escalations
+    if t.evaluation_opens_at <= now < t.evaluation_closes_at:
+        due.add("evaluation")
+    if now >= t.evaluation_closes_at:
+        due.add("workshop")
+    return frozenset(due)

@@ -35,3 +35,29 @@ def test_the_next_run_is_scheduled_once_at_the_next_due_date(settings):
 def test_a_closed_or_unlaunched_cohort_has_no_next_run(settings):
     cohort_id, _ = setup_cohort(settings, programme="menesr", pairs=3, opens_at=START)
     assert next_due(cohort_id, START + timedelta(days=365)) is None  # awaiting approval
+
+
+def test_under_a_deployment_the_flow_schedules_its_next_run(settings, monkeypatch):
+    from tasks.scheduling import schedule_next_run
+
+    cohort_id, _ = setup_cohort(settings, programme="menesr", pairs=3, opens_at=START)
+    deployment_id = deployment().apply()
+    # What Prefect's runtime reports inside a run of that deployment.
+    monkeypatch.setenv("PREFECT__RUNTIME__DEPLOYMENT__ID", str(deployment_id))
+    due = schedule_next_run.fn(cohort_id, START, simulated=False)
+    assert due == (START + timedelta(days=16)).isoformat()
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(sort=FlowRunSort.ID_DESC, limit=200)
+    mine = [
+        r
+        for r in runs
+        if r.deployment_id == deployment_id and r.parameters == {"cohort_id": cohort_id}
+    ]
+    assert len(mine) == 1 and mine[0].expected_start_time.isoformat() == due
+    # In simulated time nothing is scheduled: the caller drives the clock.
+    schedule_next_run.fn(cohort_id, START + timedelta(days=16), simulated=True)
+    with get_client(sync_client=True) as client:
+        again = client.read_flow_runs(sort=FlowRunSort.ID_DESC, limit=200)
+    assert len([r for r in again if r.deployment_id == deployment_id]) == len(
+        [r for r in runs if r.deployment_id == deployment_id]
+    )

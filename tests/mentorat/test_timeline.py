@@ -57,3 +57,27 @@ def test_instants_are_sorted_and_next_after_walks_them():
         walked.append(following)
         now = following
     assert walked == moments
+
+
+def test_each_phase_runs_only_in_its_window():
+    before = mirhe()
+    assert timeline.phases_due(before, OPENS - timedelta(days=1)) == frozenset()
+    assert timeline.phases_due(before, OPENS) == {"call"}
+    assert timeline.phases_due(before, before.call_closes_at) == {"call", "matching"}
+    t = mirhe(OPENS + timedelta(days=23))
+    assert timeline.phases_due(t, t.approved_at) == {"matching", "charter"}
+    month2 = t.checkins[1].due_at
+    assert timeline.phases_due(t, month2) == {"matching", "charter", "checkins", "supervision"}
+    assert timeline.phases_due(t, t.evaluation_opens_at) == {
+        "checkins",
+        "supervision",
+        "evaluation",
+    } - ({"checkins"} if t.evaluation_opens_at > t.checkins[-1].closes_at else set())
+    assert timeline.phases_due(t, t.evaluation_closes_at) == {"workshop"}
+    assert "workshop" in timeline.phases_due(t, t.workshop_ends_at)
+
+
+def test_every_moment_of_the_timeline_has_a_phase_to_run():
+    t = mirhe(OPENS + timedelta(days=23))
+    for moment in t.instants():
+        assert timeline.phases_due(t, moment), moment
