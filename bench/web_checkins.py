@@ -41,8 +41,11 @@ def app_factory():  # type: ignore[no-untyped-def]
     from mentorat.web.limits import Limits
 
     limits = Limits(pages_per_client=10**9, posts_per_client=10**9, posts_per_link=10**9)
-    return create_app(get_settings(), limits=limits,
-                      clock=SimulatedClock(datetime.fromisoformat(os.environ["BENCH_NOW"])))
+    return create_app(
+        get_settings(),
+        limits=limits,
+        clock=SimulatedClock(datetime.fromisoformat(os.environ["BENCH_NOW"])),
+    )
 
 
 def serve(database_url: str, port: int, now_iso: str) -> None:
@@ -51,8 +54,15 @@ def serve(database_url: str, port: int, now_iso: str) -> None:
     os.environ.update({"MENTORAT_DATABASE_URL": database_url, "BENCH_NOW": now_iso})
     workers = int(os.environ.get("BENCH_WORKERS", "1"))
     if workers > 1:
-        uvicorn.run("bench.web_checkins:app_factory", factory=True, workers=workers,
-                    host="127.0.0.1", port=port, log_level="warning", access_log=False)
+        uvicorn.run(
+            "bench.web_checkins:app_factory",
+            factory=True,
+            workers=workers,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            access_log=False,
+        )
         return
     app = app_factory()
     if os.environ.get("BENCH_PROFILE"):
@@ -80,16 +90,24 @@ def prepare(admin_url: str) -> tuple[str, list[str], str]:
     from mentorat.smtp_sink import SmtpSink
 
     name = f"mentorat_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://", 1),
-                          isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        admin_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) \
+    url = (
+        admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
         + f"/{name}"
+    )
     db.upgrade(url)
-    os.environ.update({"MENTORAT_DATABASE_URL": url, "MENTORAT_EMIT_EVENTS": "false",
-                       "MENTORAT_SECRET_KEY": "bench-secret-key-0123456789abcdef012345",
-                       "MENTORAT_ENVIRONMENT": "test"})
+    os.environ.update(
+        {
+            "MENTORAT_DATABASE_URL": url,
+            "MENTORAT_EMIT_EVENTS": "false",
+            "MENTORAT_SECRET_KEY": "bench-secret-key-0123456789abcdef012345",
+            "MENTORAT_ENVIRONMENT": "test",
+        }
+    )
     with SmtpSink() as sink:
         os.environ.update({"MENTORAT_SMTP_HOST": sink.host, "MENTORAT_SMTP_PORT": str(sink.port)})
         get_settings.cache_clear()
@@ -102,8 +120,11 @@ def prepare(admin_url: str) -> tuple[str, list[str], str]:
     from models import Application, CheckIn
 
     with session_scope(url) as session:
-        rows = session.execute(select(CheckIn.id, Application.person_id).join(
-            Application, Application.id == CheckIn.application_id)).all()
+        rows = session.execute(
+            select(CheckIn.id, Application.person_id).join(
+                Application, Application.id == CheckIn.application_id
+            )
+        ).all()
     paths = [world.url(person_id, "checkin", checkin_id) for checkin_id, person_id in rows]
     return url, paths, (world.checkins_due_at + timedelta(days=1)).isoformat()
 
@@ -119,11 +140,15 @@ class Connection:
         self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
 
     async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
-        head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
-                f"Origin: http://127.0.0.1:{self.port}\r\nCookie: {self.cookie}\r\n")
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+            f"Origin: http://127.0.0.1:{self.port}\r\nCookie: {self.cookie}\r\n"
+        )
         if body:
-            head += ("Content-Type: application/x-www-form-urlencoded\r\n"
-                     f"Content-Length: {len(body)}\r\n")
+            head += (
+                "Content-Type: application/x-www-form-urlencoded\r\n"
+                f"Content-Length: {len(body)}\r\n"
+            )
         self.writer.write(head.encode() + b"\r\n" + body)
         status_line = await self.reader.readline()
         length = 0
@@ -136,8 +161,9 @@ class Connection:
         return int(status_line.split()[1]), await self.reader.readexactly(length)
 
 
-async def run(port: int, paths: list[str], clients: int, seconds: float,
-              rate: float | None) -> tuple[int, list[float], int]:
+async def run(
+    port: int, paths: list[str], clients: int, seconds: float, rate: float | None
+) -> tuple[int, list[float], int]:
     from urllib.parse import urlencode
 
     latencies: list[float] = []
@@ -153,8 +179,9 @@ async def run(port: int, paths: list[str], clients: int, seconds: float,
         status, page = await http.request("GET", path)
         match = CSRF.search(page.decode())
         assert match, status
-        form = urlencode({"csrf": match.group(1), "met": "oui", "meetings": "1",
-                          "format": "remote", "mood": "4"}).encode()
+        form = urlencode(
+            {"csrf": match.group(1), "met": "oui", "meetings": "1", "format": "remote", "mood": "4"}
+        ).encode()
         # Spread the paced clients' start over one interval.
         next_at = time.perf_counter() + interval * index / clients
         while True:
@@ -180,8 +207,10 @@ async def run(port: int, paths: list[str], clients: int, seconds: float,
 
 def report(label: str, rps: int, latencies: list[float], errors: int) -> None:
     cuts = statistics.quantiles(latencies, n=100)
-    print(f"{label:<11} {len(latencies):>6} submissions  {rps:>5}/s  "
-          f"p50 {cuts[49] * 1000:6.1f} ms  p95 {cuts[94] * 1000:6.1f} ms  errors {errors}")
+    print(
+        f"{label:<11} {len(latencies):>6} submissions  {rps:>5}/s  "
+        f"p50 {cuts[49] * 1000:6.1f} ms  p95 {cuts[94] * 1000:6.1f} ms  errors {errors}"
+    )
 
 
 def main() -> int:
@@ -202,8 +231,11 @@ def main() -> int:
     from tests.web.live import free_port
 
     port = free_port()
-    server = subprocess.Popen([sys.executable, __file__, "--serve", url, str(port), now],
-                              cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve", url, str(port), now],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     try:
         import httpx
 
@@ -213,13 +245,17 @@ def main() -> int:
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        print(f"{len(paths)} check-ins, {args.clients} clients, {args.seconds:.0f} s per run, "
-              f"PostgreSQL, uvicorn ({os.environ.get('BENCH_WORKERS', '1')} process(es)), "
-              f"{os.cpu_count()} cores")
+        print(
+            f"{len(paths)} check-ins, {args.clients} clients, {args.seconds:.0f} s per run, "
+            f"PostgreSQL, uvicorn ({os.environ.get('BENCH_WORKERS', '1')} process(es)), "
+            f"{os.cpu_count()} cores"
+        )
         asyncio.run(run(port, paths, args.clients, 2, None))  # warm-up
         report("saturation", *asyncio.run(run(port, paths, args.clients, args.seconds, None)))
-        report(f"paced {args.rate:.0f}/s", *asyncio.run(
-            run(port, paths, args.clients, args.seconds, args.rate)))
+        report(
+            f"paced {args.rate:.0f}/s",
+            *asyncio.run(run(port, paths, args.clients, args.seconds, args.rate)),
+        )
     finally:
         server.terminate()
         server.wait(10)
@@ -228,8 +264,9 @@ def main() -> int:
         from mentorat import db
 
         db.engine_for(url).dispose()
-        admin_engine = create_engine(admin.replace("postgresql://", "postgresql+psycopg://", 1),
-                                     isolation_level="AUTOCOMMIT")
+        admin_engine = create_engine(
+            admin.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+        )
         with admin_engine.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
     return 0
