@@ -61,3 +61,26 @@ def test_under_a_deployment_the_flow_schedules_its_next_run(settings, monkeypatc
     assert len([r for r in again if r.deployment_id == deployment_id]) == len(
         [r for r in runs if r.deployment_id == deployment_id]
     )
+
+
+def test_an_individual_session_brings_its_reminder_into_the_schedule(settings):
+    from mentorat.db import session_scope
+    from models import SupervisionSession
+
+    cohort_id, _ = setup_cohort(settings, programme="mirhe", pairs=3, opens_at=START)
+    starts = START + timedelta(days=10)
+    with session_scope(settings.database_url) as session:
+        session.add(
+            SupervisionSession(
+                cohort_id=cohort_id,
+                kind="individual",
+                number=1,
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=1),
+                location="Visioconférence",
+                created_at=START,
+            )
+        )
+    # MIRHE reminds two days before; that comes before the call's own reminder (day 16).
+    assert next_due(cohort_id, START) == starts - timedelta(days=2)
+    assert next_due(cohort_id, starts - timedelta(days=2)) == START + timedelta(days=16)
