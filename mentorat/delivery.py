@@ -18,7 +18,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import aiosmtplib
@@ -42,13 +42,11 @@ class DeliveryReport:
     sent: int = 0
     bounced: int = 0
     cancelled: int = 0
-    bounced_person_ids: list[int] = field(default_factory=list)
 
     def add(self, other: DeliveryReport) -> None:
         self.sent += other.sent
         self.bounced += other.bounced
         self.cancelled += other.cancelled
-        self.bounced_person_ids += other.bounced_person_ids
 
 
 def _wall_now() -> datetime:
@@ -234,7 +232,6 @@ async def _send_rows(
                     report.bounced += 1
                     if row.person_id is not None:
                         failing_people.add(row.person_id)
-                        report.bounced_person_ids.append(row.person_id)
                     continue
                 marker.sent.append(row.id)
                 report.sent += 1

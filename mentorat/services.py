@@ -67,11 +67,7 @@ def add_programme(session: Session, preset_name: str, *, now: datetime, actor: s
         programme.name, programme.short_name = info.name, info.short_name
         programme.settings = preset.settings()
     digest = presets.charter_digest(charter_text)
-    latest = session.scalar(
-        select(CharterVersion)
-        .where(CharterVersion.programme_id == programme.id)
-        .order_by(CharterVersion.version.desc())
-    )
+    latest = _latest_charter(session, programme.id)
     if latest is None or latest.sha256 != digest:
         version = CharterVersion(
             programme_id=programme.id,
@@ -93,6 +89,15 @@ def add_programme(session: Session, preset_name: str, *, now: datetime, actor: s
             version=version.version,
         )
     return programme
+
+
+def _latest_charter(session: Session, programme_id: int) -> CharterVersion | None:
+    return session.scalar(
+        select(CharterVersion)
+        .where(CharterVersion.programme_id == programme_id)
+        .order_by(CharterVersion.version.desc())
+        .limit(1)
+    )
 
 
 def programme_parts(programme: Programme) -> presets.ProgrammePreset:
@@ -129,11 +134,7 @@ def create_cohort(
         raise ServiceError(f"programme « {programme_slug} » inconnu : ajoutez-le d’abord")
     if session.scalar(select(Cohort).where(Cohort.code == code)) is not None:
         raise ServiceError(f"la cohorte « {code} » existe déjà")
-    charter = session.scalar(
-        select(CharterVersion)
-        .where(CharterVersion.programme_id == programme.id)
-        .order_by(CharterVersion.version.desc())
-    )
+    charter = _latest_charter(session, programme.id)
     assert charter is not None  # add_programme always writes version 1
     cohort = Cohort(
         code=code,

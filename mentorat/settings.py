@@ -6,7 +6,6 @@ A wrong value stops start-up with a message that names the variable (see `load_s
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -40,7 +39,6 @@ class Settings(BaseSettings):
     send_retries: int = Field(5, ge=0, le=50)
     send_retry_delay_seconds: float = Field(2.0, ge=0)
     deployment_name: str = "cohort-lifecycle/cohort"
-    data_dir: Path = Path("var")
 
     @field_validator("database_url")
     @classmethod

@@ -201,6 +201,8 @@ def population(
         behaviour[row["email"]] = "prompt" if roll < 0.72 else "late" if roll < 0.92 else "silent"
     mentees = [r["email"] for r in rows if r["role"] == "mentee"]
     behaviour[mentees[0]] = "help"
+    if len(mentees) > 2:
+        behaviour[mentees[1]] = "silent"  # every demo shows a missed-months escalation
     bounce = {mentees[-1]} if len(mentees) > 1 else set()
     for address in bounce:
         behaviour[address] = "bounce"

@@ -22,45 +22,59 @@ def _base(sender: str, to: str, subject: str, in_reply_to: str | None) -> EmailM
     return message
 
 
-def outlook(sender: str, to: str, subject: str, answer: str, original: str,
-            in_reply_to: str | None = None) -> bytes:
+def outlook(
+    sender: str, to: str, subject: str, answer: str, original: str, in_reply_to: str | None = None
+) -> bytes:
     """Outlook: the answer on top, a rule, a French header block, the original unquoted."""
     message = _base(sender, to, f"RE: {subject}", in_reply_to)
-    header = ("De : Mentorat <mentorat@justice.exemple.fr>\n"
-              "Envoyé : lundi 8 novembre 2027 09:00\nÀ : " + sender + "\nObjet : " + subject)
-    message.set_content(f"{answer}\n\nCordialement,\nAgent du ministère\n\n"
-                        f"________________________________\n{header}\n\n{original}\n")
+    header = (
+        "De : Mentorat <mentorat@justice.exemple.fr>\n"
+        "Envoyé : lundi 8 novembre 2027 09:00\nÀ : " + sender + "\nObjet : " + subject
+    )
+    message.set_content(
+        f"{answer}\n\nCordialement,\nAgent du ministère\n\n"
+        f"________________________________\n{header}\n\n{original}\n"
+    )
     message.add_alternative(
         f"<html><head><style>p {{margin:0}}</style></head><body><div>{answer}</div>"
-        f"<div><br></div><div>Cordialement,</div><div id=\"appendonsend\"></div>"
-        f"<hr style=\"display:inline-block;width:98%\"><div id=\"divRplyFwdMsg\">"
+        f'<div><br></div><div>Cordialement,</div><div id="appendonsend"></div>'
+        f'<hr style="display:inline-block;width:98%"><div id="divRplyFwdMsg">'
         f"<b>De :</b> Mentorat<br><b>Objet :</b> {subject}</div><div>{original}</div>"
-        f"</body></html>", subtype="html",
-        cte="quoted-printable")
+        f"</body></html>",
+        subtype="html",
+        cte="quoted-printable",
+    )
     return message.as_bytes(policy=SMTP)
 
 
-def gmail(sender: str, to: str, subject: str, answer: str, original: str,
-          in_reply_to: str | None = None) -> bytes:
+def gmail(
+    sender: str, to: str, subject: str, answer: str, original: str, in_reply_to: str | None = None
+) -> bytes:
     """Gmail: the answer, a wrapped attribution line, the original quoted with « > »."""
     message = _base(sender, to, f"Re: {subject}", in_reply_to)
     quoted = "\n".join("> " + line for line in original.splitlines())
     message.set_content(
         f"{answer}\n\n-- \nAlice Martin\nGreffe du tribunal judiciaire\n\n"
         f"Le lun. 8 nov. 2027 à 09:00, Mentorat <mentorat@justice.exemple.fr> a\n"
-        f"écrit :\n\n{quoted}\n")
+        f"écrit :\n\n{quoted}\n"
+    )
     message.add_alternative(
-        f"<div dir=\"ltr\">{answer}</div><br><div class=\"gmail_quote\"><div dir=\"ltr\" "
-        f"class=\"gmail_attr\">Le lun. 8 nov. 2027 à 09:00, Mentorat a écrit :<br></div>"
-        f"<blockquote class=\"gmail_quote\">{original}</blockquote></div>", subtype="html",
-        cte="quoted-printable")
+        f'<div dir="ltr">{answer}</div><br><div class="gmail_quote"><div dir="ltr" '
+        f'class="gmail_attr">Le lun. 8 nov. 2027 à 09:00, Mentorat a écrit :<br></div>'
+        f'<blockquote class="gmail_quote">{original}</blockquote></div>',
+        subtype="html",
+        cte="quoted-printable",
+    )
     return message.as_bytes(policy=SMTP)
 
 
 def html_only(sender: str, to: str, subject: str, answer: str, original: str) -> bytes:
     message = _base(sender, to, f"Re: {subject}", None)
-    message.set_content(f"<p>{answer}</p><blockquote>{original}</blockquote>", subtype="html",
-        cte="quoted-printable")
+    message.set_content(
+        f"<p>{answer}</p><blockquote>{original}</blockquote>",
+        subtype="html",
+        cte="quoted-printable",
+    )
     return message.as_bytes(policy=SMTP)
 
 
@@ -68,8 +82,11 @@ def out_of_office(sender: str, to: str, subject: str, in_reply_to: str | None = 
     message = _base(sender, to, f"Réponse automatique : {subject}", in_reply_to)
     message["Auto-Submitted"] = "auto-replied"
     message["X-Auto-Response-Suppress"] = "All"
-    message.set_content("Bonjour,\n\nJe suis absente jusqu’au 15 novembre, oui, je lirai "
-                        "votre message à mon retour.\n")
-    message.add_alternative("<p>Je suis absente jusqu’au 15 novembre.</p>", subtype="html",
-        cte="quoted-printable")
+    message.set_content(
+        "Bonjour,\n\nJe suis absente jusqu’au 15 novembre, oui, je lirai "
+        "votre message à mon retour.\n"
+    )
+    message.add_alternative(
+        "<p>Je suis absente jusqu’au 15 novembre.</p>", subtype="html", cte="quoted-printable"
+    )
     return message.as_bytes(policy=SMTP)

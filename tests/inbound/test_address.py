@@ -8,8 +8,11 @@ from mentorat.settings import Settings
 
 
 def settings(**extra: str) -> Settings:
-    values = {"mail_from": "Mentorat <mentorat@justice.exemple.fr>",
-              "secret_key": "test-secret-key-0123456789abcdef0123456789", **extra}
+    values = {
+        "mail_from": "Mentorat <mentorat@justice.exemple.fr>",
+        "secret_key": "test-secret-key-0123456789abcdef0123456789",
+        **extra,
+    }
     return Settings(**values)
 
 
@@ -17,8 +20,9 @@ def test_it_round_trips_and_fits_the_local_part_limit():
     address = reply_address(settings(), 123_456, "checkin", 9_876_543)
     local, domain = address.split("@")
     assert domain == "justice.exemple.fr" and len(local) <= 64 and address == address.lower()
-    assert read_reply_address(settings(), address.upper()) == LinkClaim(123_456, "checkin",
-                                                                       9_876_543)
+    assert read_reply_address(settings(), address.upper()) == LinkClaim(
+        123_456, "checkin", 9_876_543
+    )
 
 
 def test_another_key_or_another_domain_reads_nothing():

@@ -32,5 +32,6 @@ def test_it_reads_an_html_only_reply_without_its_blockquote():
 
 def test_it_stops_at_a_phone_signature_and_at_an_english_attribution():
     assert strip_reply("oui\n\nEnvoyé de mon iPhone") == "oui"
-    assert strip_reply("yes\n\nOn Mon, Nov 8, 2027 at 9:00 AM Mentorat <m@x.fr> wrote:\n> hi") \
-        == "yes"
+    assert (
+        strip_reply("yes\n\nOn Mon, Nov 8, 2027 at 9:00 AM Mentorat <m@x.fr> wrote:\n> hi") == "yes"
+    )

@@ -23,9 +23,13 @@ def sent_checkin(inbox, smtp, index=0):  # type: ignore[no-untyped-def]
     with session_scope(inbox.world.settings.database_url) as session:
         row = session.get(CheckIn, checkin_id)
         from models import Application
+
         email = session.get(Application, row.application_id).person.email  # type: ignore[union-attr]
-    request = next(m.message() for m in smtp.messages
-                   if email in m.recipients and m.message()["X-Mentorat-Kind"] == "checkin_request")
+    request = next(
+        m.message()
+        for m in smtp.messages
+        if email in m.recipients and m.message()["X-Mentorat-Kind"] == "checkin_request"
+    )
     return checkin_id, person_id, email, str(request["Subject"]), str(request["Message-ID"])
 
 
@@ -38,8 +42,10 @@ def checkin_row(inbox, checkin_id):  # type: ignore[no-untyped-def]
 
 def log(inbox):  # type: ignore[no-untyped-def]
     with session_scope(inbox.world.settings.database_url) as session:
-        return [(r.outcome, r.answer, r.matched_by) for r in
-                session.scalars(select(InboundReply).order_by(InboundReply.id))]
+        return [
+            (r.outcome, r.answer, r.matched_by)
+            for r in session.scalars(select(InboundReply).order_by(InboundReply.id))
+        ]
 
 
 def test_an_outlook_reply_to_the_signed_address_records_that_they_met(inbox, smtp, settings):
@@ -55,9 +61,17 @@ def test_a_gmail_reply_in_the_thread_records_not_yet(inbox, smtp, settings):
     checkin_id, _, email, subject, message_id = sent_checkin(inbox, smtp)
     # Sent to the plain address: only In-Reply-To ties it to the request. The quoted
     # original below says « rencontré », and must not be read as the answer.
-    inbox.deliver(replies.gmail(email, settings.sender_address, subject, "Pas encore !",
-                                ORIGINAL + "\nOui : nous nous sommes vus", message_id),
-                  settings.sender_address)
+    inbox.deliver(
+        replies.gmail(
+            email,
+            settings.sender_address,
+            subject,
+            "Pas encore !",
+            ORIGINAL + "\nOui : nous nous sommes vus",
+            message_id,
+        ),
+        settings.sender_address,
+    )
     row = checkin_row(inbox, checkin_id)
     assert (row.status, row.met) == ("answered", False)
     assert log(inbox) == [("recorded", "pas-vu", "thread")]
@@ -84,8 +98,9 @@ def test_an_unclear_reply_goes_to_the_operator_and_nothing_is_guessed(inbox, smt
     checkin_id, person_id, email, subject, _ = sent_checkin(inbox, smtp)
     to = reply_address(settings, person_id, "checkin", checkin_id)
     before = len(smtp.messages)
-    inbox.deliver(replies.gmail(email, to, subject, "Oui mais pas encore ce mois-ci, on verra.",
-                                ORIGINAL), to)
+    inbox.deliver(
+        replies.gmail(email, to, subject, "Oui mais pas encore ce mois-ci, on verra.", ORIGINAL), to
+    )
     assert checkin_row(inbox, checkin_id).status == "open"
     assert log(inbox) == [("unclear", None, "reply_to")]
     told = [m.message() for m in smtp.messages[before:]]
@@ -127,14 +142,16 @@ def test_the_same_reply_delivered_twice_is_recorded_once(inbox, smtp, settings):
     assert log(inbox) == [("recorded", "vu", "reply_to")]
 
 
-@pytest.mark.parametrize(("answer", "rsvp"), [("Je viendrai avec plaisir.", "yes"),
-                                              ("Je ne pourrai pas venir, désolée.", "no")])
-def test_replying_to_a_supervision_invitation_records_the_rsvp(inbox, smtp, settings, answer,
-                                                               rsvp):
+@pytest.mark.parametrize(
+    ("answer", "rsvp"),
+    [("Je viendrai avec plaisir.", "yes"), ("Je ne pourrai pas venir, désolée.", "no")],
+)
+def test_replying_to_a_supervision_invitation_records_the_rsvp(inbox, smtp, settings, answer, rsvp):
     att_id, person_id, sent_at = supervision_invitation(inbox.world)
     inbox.clock.set(sent_at)
     with session_scope(settings.database_url) as session:
         from models import Person
+
         email = session.get(Person, person_id).email  # type: ignore[union-attr]
     to = reply_address(settings, person_id, "supervision", att_id)
     inbox.deliver(replies.outlook(email, to, "Séance de supervision", answer, "Invitation"), to)
@@ -143,6 +160,8 @@ def test_replying_to_a_supervision_invitation_records_the_rsvp(inbox, smtp, sett
 
 
 def test_the_listener_refuses_addresses_of_other_domains(inbox):
-    with smtplib.LMTP("127.0.0.1", inbox.port) as lmtp, pytest.raises(
-            smtplib.SMTPRecipientsRefused):
+    with (
+        smtplib.LMTP("127.0.0.1", inbox.port) as lmtp,
+        pytest.raises(smtplib.SMTPRecipientsRefused),
+    ):
         lmtp.sendmail("a@exemple.fr", ["quelquun@autre.example"], b"Subject: x\r\n\r\nx")

@@ -134,22 +134,30 @@ def test_a_550_marks_the_address_failing_and_the_others_still_go(settings, smtp,
 
 
 @pytest.mark.usefixtures("prefect_harness")
-def test_the_delivery_task_retries_until_a_stopped_server_is_back(settings, smtp, queued):
+def test_the_delivery_task_retries_until_a_stopped_server_is_back(
+    settings, smtp, queued, monkeypatch
+):
     from prefect import flow
 
+    from mentorat.settings import get_settings
     from tasks.delivery import deliver_emails
 
     cohort_id, _, total = queued
+    # Retries come from the settings: 1.5 s, then 3 s… (the server is back after 1 s).
+    monkeypatch.setenv("MENTORAT_SEND_RETRY_DELAY_SECONDS", "1.5")
+    monkeypatch.setenv("MENTORAT_SEND_RETRIES", "3")
+    get_settings.cache_clear()
     smtp.stop()
     restarted = threading.Timer(1.0, smtp.start)
     restarted.start()
 
     @flow
     def deliver_now(cohort_id: int) -> dict:
-        return deliver_emails.with_options(retry_delay_seconds=[1.5, 3, 6])(cohort_id)
+        return deliver_emails(cohort_id)
 
     result = deliver_now(cohort_id)
     restarted.join()
+    get_settings.cache_clear()
     assert result["sent"] == total
     ids = delivered_ids(smtp)
     assert len(ids) == total == len(set(ids))

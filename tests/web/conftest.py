@@ -67,8 +67,12 @@ def live(settings, clock, limits) -> Iterator[str]:  # type: ignore[no-untyped-d
 @pytest.fixture
 def phone(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """A 360 px wide phone. CSP is bypassed only so that the test can inject axe-core."""
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR",
-                                  device_scale_factor=1, bypass_csp=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        locale="fr-FR",
+        device_scale_factor=1,
+        bypass_csp=True,
+    )
     page = context.new_page()
     yield page
     context.close()

@@ -21,12 +21,23 @@ from tests.web.pages import csrf_of, text_of
 from tests.web.world import deliver_pending
 
 CHLOE = "chloe.dubois@justice.exemple.fr"
-GOOD = {"role": "mentee", "first_name": "Chloé", "last_name": "Dubois", "phone": "",
-        "unit": "Tribunal judiciaire de Lyon", "region": "Auvergne-Rhône-Alpes",
-        "manager_email": "bruno.lefevre@justice.exemple.fr", "formats": ["remote", "hybrid"],
-        "availability": ["noon"], "career_stage": "early", "seniority_years": "3",
-        "objectives": "Prise de poste\nManagement d’équipe", "expertise": "",
-        "expectations": "Prendre du recul sur mes premières décisions.", "consent": "1"}
+GOOD = {
+    "role": "mentee",
+    "first_name": "Chloé",
+    "last_name": "Dubois",
+    "phone": "",
+    "unit": "Tribunal judiciaire de Lyon",
+    "region": "Auvergne-Rhône-Alpes",
+    "manager_email": "bruno.lefevre@justice.exemple.fr",
+    "formats": ["remote", "hybrid"],
+    "availability": ["noon"],
+    "career_stage": "early",
+    "seniority_years": "3",
+    "objectives": "Prise de poste\nManagement d’équipe",
+    "expertise": "",
+    "expectations": "Prendre du recul sur mes premières décisions.",
+    "consent": "1",
+}
 
 
 @pytest.fixture
@@ -38,8 +49,9 @@ def call(settings):  # type: ignore[no-untyped-def]
         services.add_call_recipients(session, cohort, [(CHLOE, "Chloé", "Dubois")], now=START)
         person_id = session.scalar(select(Person.id).where(Person.email == CHLOE))
     clock = SimulatedClock(START + timedelta(days=2))
-    with TestClient(create_app(settings, clock=clock),
-                    base_url="https://mentorat.exemple.fr") as client:
+    with TestClient(
+        create_app(settings, clock=clock), base_url="https://mentorat.exemple.fr"
+    ) as client:
         yield client, clock, cohort_id, person_id
 
 
@@ -60,7 +72,11 @@ def test_an_application_is_stored_and_confirmed_by_email(settings, smtp, call):
         app = session.scalar(select(Application).where(Application.person_id == person_id))
         assert app is not None
         assert (app.role, app.channel, app.region, app.formats) == (
-            "mentee", "web", "Auvergne-Rhône-Alpes", ["hybrid", "remote"])
+            "mentee",
+            "web",
+            "Auvergne-Rhône-Alpes",
+            ["hybrid", "remote"],
+        )
         assert sorted(app.objectives.values()) == ["Management d’équipe", "Prise de poste"]
     assert "Un courriel de confirmation" in text_of(client.get(done.headers["location"]).text)
     # The stored application wakes the flow, which writes and sends the confirmation.
@@ -73,10 +89,19 @@ def test_an_application_is_stored_and_confirmed_by_email(settings, smtp, call):
 def test_it_shows_every_mistake_beside_its_field_and_keeps_what_was_typed(settings, call):
     client, _, cohort_id, person_id = call
     link = url(settings, person_id, cohort_id)
-    bad = client.post(link, data={**GOOD, "csrf": csrf_of(client.get(link).text), "role": "",
-                                  "region": "Atlantide", "seniority_years": "trois",
-                                  "manager_email": "pas une adresse", "formats": [],
-                                  "consent": ""})
+    bad = client.post(
+        link,
+        data={
+            **GOOD,
+            "csrf": csrf_of(client.get(link).text),
+            "role": "",
+            "region": "Atlantide",
+            "seniority_years": "trois",
+            "manager_email": "pas une adresse",
+            "formats": [],
+            "consent": "",
+        },
+    )
     assert bad.status_code == 400
     for field in ("role", "region", "seniority_years", "manager_email", "formats", "consent"):
         assert f'id="{field}-erreur"' in bad.text, field

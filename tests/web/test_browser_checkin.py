@@ -43,7 +43,8 @@ def test_a_participant_asks_for_help_in_one_click_with_a_message(world, live, ph
     checkin_id, person_id, _ = world.checkin(1)
     phone.goto(live + world.url(person_id, "checkin", checkin_id, "aide"))
     phone.get_by_label("Votre message à la personne référente").fill(
-        "Mon mentor ne répond plus depuis trois semaines.")
+        "Mon mentor ne répond plus depuis trois semaines."
+    )
     shot(phone, "checkin-help-confirm")
     phone.get_by_role("button", name="Confirmer ma réponse").click()
     phone.get_by_role("status").wait_for()
@@ -51,15 +52,20 @@ def test_a_participant_asks_for_help_in_one_click_with_a_message(world, live, ph
 
 
 def test_the_check_in_form_works_with_the_keyboard_and_shows_errors_beside_fields(
-        world, live, phone):
+    world, live, phone
+):
     checkin_id, person_id, _ = world.checkin(2)
     phone.goto(live + world.url(person_id, "checkin", checkin_id))
     assert axe_violations(phone) == []
     # Submitting nothing: the summary takes the focus's attention and each error is tied.
     phone.get_by_role("button", name="Enregistrer ma réponse").click()
     phone.get_by_role("alert").wait_for()
-    assert phone.get_by_role("group", name="Vous êtes-vous rencontrés ce mois-ci ?") \
-        .get_attribute("aria-describedby") == "met-erreur"
+    assert (
+        phone.get_by_role("group", name="Vous êtes-vous rencontrés ce mois-ci ?").get_attribute(
+            "aria-describedby"
+        )
+        == "met-erreur"
+    )
     assert axe_violations(phone) == []
     shot(phone, "checkin-form-errors")
     # Keyboard only: focus the first radio, choose it with Space, then submit with Enter.

@@ -37,9 +37,15 @@ def test_a_mentor_signs_the_charter(world, live, phone):
     phone.get_by_role("status").wait_for()
     check(phone, "charter-signed")
     with session_scope(world.settings.database_url) as session:
-        assert session.scalar(select(CharterSignature.signed_name).where(
-            CharterSignature.pair_id == world.unsigned_pair_id,
-            CharterSignature.application_id == app_id)) == f"{first} {last}"
+        assert (
+            session.scalar(
+                select(CharterSignature.signed_name).where(
+                    CharterSignature.pair_id == world.unsigned_pair_id,
+                    CharterSignature.application_id == app_id,
+                )
+            )
+            == f"{first} {last}"
+        )
 
 
 def test_a_candidate_applies_as_a_mentee(settings, browser, smtp):
@@ -52,14 +58,16 @@ def test_a_candidate_applies_as_a_mentee(settings, browser, smtp):
     cohort_id, _ = setup_cohort(settings, programme="jaae", pairs=2, opens_at=START)
     with session_scope(settings.database_url) as session:
         cohort = session.get(Cohort, cohort_id)
-        services.add_call_recipients(session, cohort, [("chloe.dubois@exemple.fr", "Chloé",
-                                                        "Dubois")], now=START)
+        services.add_call_recipients(
+            session, cohort, [("chloe.dubois@exemple.fr", "Chloé", "Dubois")], now=START
+        )
     from mentorat import links
     from models import Person
 
     with session_scope(settings.database_url) as session:
-        person_id = session.scalar(select(Person.id).where(
-            Person.email == "chloe.dubois@exemple.fr"))
+        person_id = session.scalar(
+            select(Person.id).where(Person.email == "chloe.dubois@exemple.fr")
+        )
     path = links.make_url("", settings.secret_key, person_id, "apply", cohort_id)
     context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
     phone = context.new_page()
@@ -87,13 +95,17 @@ def test_a_candidate_applies_as_a_mentee(settings, browser, smtp):
 
 
 def test_a_mentor_accepts_a_supervision_session_and_can_add_it_to_the_calendar(
-        world, live, phone, clock):
+    world, live, phone, clock
+):
     att_id, person_id, sent_at = supervision_invitation(world)
     clock.set(sent_at + timedelta(hours=1))
     phone.goto(live + world.url(person_id, "supervision", att_id, "oui"))
     check(phone, "supervision-confirm")
-    assert phone.get_by_role("link", name="Ajouter à mon agenda").get_attribute("href") \
+    assert (
+        phone.get_by_role("link", name="Ajouter à mon agenda")
+        .get_attribute("href")
         .endswith("/agenda.ics")
+    )
     phone.get_by_role("button", name="Confirmer ma réponse").click()
     phone.get_by_role("status").wait_for()
     check(phone, "supervision-recorded")
@@ -108,8 +120,9 @@ def test_a_mentor_answers_the_final_evaluation(world, live, phone, clock):
     check(phone, "evaluation-form")
     group = phone.get_by_role("group", name="Avez-vous atteint les objectifs")
     group.get_by_label("4", exact=True).check()
-    phone.get_by_role("group", name="Êtes-vous satisfait·e du mentorat ?") \
-        .get_by_label("5 – Tout à fait").check()
+    phone.get_by_role("group", name="Êtes-vous satisfait·e du mentorat ?").get_by_label(
+        "5 – Tout à fait"
+    ).check()
     phone.get_by_role("group", name="Recommanderiez-vous").get_by_label("9", exact=True).check()
     phone.get_by_label("Oui", exact=True).check()
     phone.get_by_label("Vos commentaires").fill("Une année riche <b>d’échanges</b>.")
@@ -117,8 +130,9 @@ def test_a_mentor_answers_the_final_evaluation(world, live, phone, clock):
     phone.get_by_role("status").wait_for()
     check(phone, "evaluation-recorded")
     with session_scope(world.settings.database_url) as session:
-        answer = session.scalar(select(EvaluationAnswer).where(
-            EvaluationAnswer.application_id == app_id))
+        answer = session.scalar(
+            select(EvaluationAnswer).where(EvaluationAnswer.application_id == app_id)
+        )
         assert answer is not None
         assert (answer.objectives_reached, answer.satisfaction, answer.recommend) == (4, 5, 9)
 

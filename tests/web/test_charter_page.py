@@ -12,7 +12,8 @@ from tests.web.pages import csrf_of, text_of
 
 def test_the_page_shows_the_whole_charter_of_the_cohort(world, client):
     (_, mentor_person, first, last), (_, _, partner_first, _) = world.pair_members(
-        world.unsigned_pair_id)
+        world.unsigned_pair_id
+    )
     page = client.get(world.url(mentor_person, "charter", world.unsigned_pair_id))
     assert page.status_code == 200
     text = text_of(page.text)
@@ -23,17 +24,22 @@ def test_the_page_shows_the_whole_charter_of_the_cohort(world, client):
 
 
 def test_signing_records_the_version_time_and_channel_and_both_signatures_start_the_pair(
-        world, client, clock):
+    world, client, clock
+):
     members = world.pair_members(world.unsigned_pair_id)
     for _, person_id, first, last in members:
         url = world.url(person_id, "charter", world.unsigned_pair_id)
         page = client.get(url)
-        done = client.post(url, data={"csrf": csrf_of(page.text), "agree": "1",
-                                      "signed_name": f"{first} {last}"}, follow_redirects=False)
+        done = client.post(
+            url,
+            data={"csrf": csrf_of(page.text), "agree": "1", "signed_name": f"{first} {last}"},
+            follow_redirects=False,
+        )
         assert done.status_code == 303
     with session_scope(world.settings.database_url) as session:
-        signatures = session.scalars(select(CharterSignature).where(
-            CharterSignature.pair_id == world.unsigned_pair_id)).all()
+        signatures = session.scalars(
+            select(CharterSignature).where(CharterSignature.pair_id == world.unsigned_pair_id)
+        ).all()
         cohort = session.get(Cohort, world.cohort_id)
         version = session.get(CharterVersion, signatures[0].charter_version_id)
         pair = session.get(Pair, world.unsigned_pair_id)
@@ -56,8 +62,14 @@ def test_it_refuses_a_signature_without_the_box_ticked_or_with_another_name(worl
     assert "Cochez la case pour confirmer votre engagement." in text
     assert f"{first} {last}" in text
     with session_scope(world.settings.database_url) as session:
-        assert session.scalar(select(CharterSignature.id).where(
-            CharterSignature.pair_id == world.unsigned_pair_id)) is None
+        assert (
+            session.scalar(
+                select(CharterSignature.id).where(
+                    CharterSignature.pair_id == world.unsigned_pair_id
+                )
+            )
+            is None
+        )
 
 
 def test_a_signature_is_never_replaced(world, client):
@@ -67,6 +79,9 @@ def test_a_signature_is_never_replaced(world, client):
     client.post(url, data={"csrf": csrf, "agree": "1", "signed_name": f"{first} {last}"})
     client.post(url, data={"csrf": csrf, "agree": "1", "signed_name": f"{first} {last} bis"})
     with session_scope(world.settings.database_url) as session:
-        names = session.scalars(select(CharterSignature.signed_name).where(
-            CharterSignature.pair_id == world.unsigned_pair_id)).all()
+        names = session.scalars(
+            select(CharterSignature.signed_name).where(
+                CharterSignature.pair_id == world.unsigned_pair_id
+            )
+        ).all()
     assert names == [f"{first} {last}"]

@@ -33,8 +33,11 @@ def test_confirming_a_one_click_answer_records_it_and_shows_it(world, client):
     checkin_id, person_id, _ = world.checkin()
     url = world.url(person_id, "checkin", checkin_id, "vu")
     page = client.get(url)
-    done = client.post(url.split("?")[0], data={"csrf": csrf_of(page.text), "quick": "1",
-                                                "met": "oui"}, follow_redirects=False)
+    done = client.post(
+        url.split("?")[0],
+        data={"csrf": csrf_of(page.text), "quick": "1", "met": "oui"},
+        follow_redirects=False,
+    )
     assert done.status_code == 303
     row = stored(world, checkin_id)
     assert (row.status, row.met, row.channel) == ("answered", True, "web-quick")
@@ -48,9 +51,16 @@ def test_asking_for_help_in_one_click_keeps_the_message_for_the_supervisor(world
     url = world.url(person_id, "checkin", checkin_id, "aide")
     page = client.get(url)
     assert "J’ai besoin d’aide." in text_of(page.text)
-    client.post(url.split("?")[0], data={
-        "csrf": csrf_of(page.text), "quick": "1", "need_help": "1", "met": "non",
-        "help_message": "Nous n’arrivons pas à nous voir."})
+    client.post(
+        url.split("?")[0],
+        data={
+            "csrf": csrf_of(page.text),
+            "quick": "1",
+            "need_help": "1",
+            "met": "non",
+            "help_message": "Nous n’arrivons pas à nous voir.",
+        },
+    )
     row = stored(world, checkin_id)
     assert row.need_help and row.help_message == "Nous n’arrivons pas à nous voir."
     assert row.met is False
@@ -60,8 +70,13 @@ def test_the_full_form_records_every_answer_and_stays_editable(world, client):
     checkin_id, person_id, _ = world.checkin()
     url = world.url(person_id, "checkin", checkin_id)
     page = client.get(url)
-    form = {"csrf": csrf_of(page.text), "met": "oui", "meetings": "2", "format": "remote",
-            "mood": "4"}
+    form = {
+        "csrf": csrf_of(page.text),
+        "met": "oui",
+        "meetings": "2",
+        "format": "remote",
+        "mood": "4",
+    }
     assert client.post(url, data=form, follow_redirects=False).status_code == 303
     row = stored(world, checkin_id)
     assert (row.met, row.meetings, row.format, row.mood) == (True, 2, "remote", 4)
@@ -69,8 +84,11 @@ def test_the_full_form_records_every_answer_and_stays_editable(world, client):
     assert again.status_code == 303
     assert stored(world, checkin_id).mood == 5
     with session_scope(world.settings.database_url) as session:
-        answers = session.scalars(select(AuditEvent.details).where(
-            AuditEvent.action == "checkin.answered", AuditEvent.entity_id == checkin_id)).all()
+        answers = session.scalars(
+            select(AuditEvent.details).where(
+                AuditEvent.action == "checkin.answered", AuditEvent.entity_id == checkin_id
+            )
+        ).all()
     assert len(answers) == 2
 
 
@@ -78,8 +96,7 @@ def test_a_form_with_mistakes_is_shown_again_with_each_error_beside_its_field(wo
     checkin_id, person_id, _ = world.checkin()
     url = world.url(person_id, "checkin", checkin_id)
     page = client.get(url)
-    bad = client.post(url, data={"csrf": csrf_of(page.text), "meetings": "beaucoup",
-                                 "mood": "9"})
+    bad = client.post(url, data={"csrf": csrf_of(page.text), "meetings": "beaucoup", "mood": "9"})
     assert bad.status_code == 400
     assert 'aria-describedby="meetings-aide meetings-erreur" aria-invalid="true"' in bad.text
     assert 'id="met" aria-describedby="met-erreur"' in bad.text

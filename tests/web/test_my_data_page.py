@@ -35,8 +35,9 @@ def test_an_erasure_request_is_recorded_once_and_the_operator_is_told(world, cli
     for _ in range(2):
         client.post(link, data={"csrf": csrf, "confirm_erasure": "1"})
     with session_scope(world.settings.database_url) as session:
-        requests = session.scalars(select(ErasureRequest).where(
-            ErasureRequest.person_id == person_id)).all()
+        requests = session.scalars(
+            select(ErasureRequest).where(ErasureRequest.person_id == person_id)
+        ).all()
         assert [r.status for r in requests] == ["pending"]
     told = [m.message() for m in smtp.messages[before:]]
     assert [m["To"] for m in told] == ["rh-mentorat@exemple.fr"]

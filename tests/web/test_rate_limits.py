@@ -17,8 +17,10 @@ def test_it_slows_down_a_flood_of_answers_and_of_page_views(world, client):
     checkin_id, person_id, _ = world.checkin()
     url = world.url(person_id, "checkin", checkin_id)
     csrf = csrf_of(client.get(url).text)
-    codes = [client.post(url, data={"csrf": csrf, "met": "oui"},
-                         follow_redirects=False).status_code for _ in range(5)]
+    codes = [
+        client.post(url, data={"csrf": csrf, "met": "oui"}, follow_redirects=False).status_code
+        for _ in range(5)
+    ]
     assert codes == [303, 303, 303, 429, 429]
     views = [client.get(url).status_code for _ in range(40)]
     assert 429 in views

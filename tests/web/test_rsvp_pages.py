@@ -44,5 +44,7 @@ def test_the_calendar_file_holds_the_event(world, client, clock):
     ics = client.get(world.url(person_id, "supervision", att_id) + "/agenda.ics")
     assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
     event = next(c for c in Calendar.from_ical(ics.content).walk() if c.name == "VEVENT")
-    assert "Supervision collective" in str(event["SUMMARY"]) or "supervision" in str(
-        event["SUMMARY"]).lower()
+    assert (
+        "Supervision collective" in str(event["SUMMARY"])
+        or "supervision" in str(event["SUMMARY"]).lower()
+    )

@@ -23,7 +23,8 @@ class _Past(TimestampSigner):
 def expired_token(secret: str, person_id: int, purpose: str, occurrence: int) -> str:
     """A correctly signed token issued 60 days ago (links live 45)."""
     return URLSafeTimedSerializer(secret, salt="mentorat.link.v1", signer=_Past).dumps(
-        [person_id, purpose, occurrence])
+        [person_id, purpose, occurrence]
+    )
 
 
 def status_of(world, checkin_id) -> str:  # type: ignore[no-untyped-def]
@@ -56,20 +57,26 @@ def test_an_expired_link_offers_a_fresh_link_sent_to_the_address_on_file(world, 
     assert len(fresh) == 1 and fresh[0]["X-Mentorat-Kind"] == "fresh_links"
     body = fresh[0].get_body(("plain",)).get_content()
     assert f"Bonjour {first_name}" in body
-    new_link = next(line.strip() for line in body.splitlines()
-                    if "/r/" in line and line.strip().startswith("http"))
+    new_link = next(
+        line.strip()
+        for line in body.splitlines()
+        if "/r/" in line and line.strip().startswith("http")
+    )
     assert client.get(new_link.replace("https://mentorat.exemple.fr", "")).status_code == 200
 
 
 def test_asking_fresh_links_for_an_unknown_address_answers_the_same_and_sends_nothing(
-        world, client, smtp):
+    world, client, smtp
+):
     deliver_pending(world.settings)
     before = len(smtp.messages)
     home = client.get("/")
-    known = client.post("/lien/nouveau", data={"csrf": csrf_of(home.text),
-                                               "email": "mentor00000@exemple.fr"})
-    unknown = client.post("/lien/nouveau", data={"csrf": csrf_of(home.text),
-                                                 "email": "personne@exemple.fr"})
+    known = client.post(
+        "/lien/nouveau", data={"csrf": csrf_of(home.text), "email": "mentor00000@exemple.fr"}
+    )
+    unknown = client.post(
+        "/lien/nouveau", data={"csrf": csrf_of(home.text), "email": "personne@exemple.fr"}
+    )
     assert known.status_code == unknown.status_code == 200
     assert text_of(known.text) == text_of(unknown.text)
     assert len(smtp.messages) == before + 1
@@ -107,8 +114,9 @@ def test_it_refuses_a_form_without_its_csrf_token_or_from_another_site(world, cl
     csrf = csrf_of(client.get(url).text)
     assert client.post(url, data={"met": "oui"}).status_code == 403
     assert client.post(url, data={"csrf": "x" + csrf[1:], "met": "oui"}).status_code == 403
-    forged = client.post(url, data={"csrf": csrf, "met": "oui"},
-                         headers={"Origin": "https://attaquant.example"})
+    forged = client.post(
+        url, data={"csrf": csrf, "met": "oui"}, headers={"Origin": "https://attaquant.example"}
+    )
     assert forged.status_code == 403 and "Cette page a expiré" in text_of(forged.text)
     # A token made for another page's form is refused too.
     other_id, other_person, _ = world.checkin(1)
@@ -131,13 +139,16 @@ def test_an_answer_over_the_size_limit_is_refused_with_a_message(world, client):
     csrf = csrf_of(client.get(url).text)
     long = client.post(url, data={"csrf": csrf, "met": "oui", "help_message": "a" * 4001})
     assert long.status_code == 400
-    assert "Ce texte est trop long : 4 001 caractères pour 4 000 au plus." in \
-        text_of(long.text).replace("\u202f", " ").replace("\u00a0", " ")
+    assert "Ce texte est trop long : 4 001 caractères pour 4 000 au plus." in text_of(
+        long.text
+    ).replace("\u202f", " ").replace("\u00a0", " ")
     huge = client.post(url, data={"csrf": csrf, "met": "oui", "help_message": "a" * 100_000})
     assert huge.status_code == 413 and "Votre réponse est trop longue" in text_of(huge.text)
-    chunked = client.post(url, content=iter([b"csrf=" + csrf.encode() + b"&help_message="]
-                                            + [b"a" * 10_000] * 10),
-                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+    chunked = client.post(
+        url,
+        content=iter([b"csrf=" + csrf.encode() + b"&help_message="] + [b"a" * 10_000] * 10),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert chunked.status_code == 413
     assert status_of(world, checkin_id) == "open"
 
@@ -148,15 +159,23 @@ MARKUP = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 def test_markup_typed_in_any_text_field_is_shown_as_text(world, client):
     checkin_id, person_id, _ = world.checkin()
     url = world.url(person_id, "checkin", checkin_id)
-    client.post(url, data={"csrf": csrf_of(client.get(url).text), "met": "non",
-                           "need_help": "1", "help_message": MARKUP + "\x00"})
+    client.post(
+        url,
+        data={
+            "csrf": csrf_of(client.get(url).text),
+            "met": "non",
+            "need_help": "1",
+            "help_message": MARKUP + "\x00",
+        },
+    )
     for page in (client.get(url), client.get(world.url(person_id, "my_data", world.cohort_id))):
         assert "<script>" not in page.text and "<img src=x" not in page.text
         assert "&lt;script&gt;" in page.text
     (_, mentor_person, *_), _ = world.pair_members(world.unsigned_pair_id)
     charter = world.url(mentor_person, "charter", world.unsigned_pair_id)
-    shown = client.post(charter, data={"csrf": csrf_of(client.get(charter).text),
-                                       "signed_name": MARKUP})
+    shown = client.post(
+        charter, data={"csrf": csrf_of(client.get(charter).text), "signed_name": MARKUP}
+    )
     assert shown.status_code == 400 and "<script>" not in shown.text
     assert "&lt;script&gt;" in shown.text
 

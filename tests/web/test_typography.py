@@ -20,7 +20,9 @@ def test_every_page_is_typeset_in_french(world, client, clock):
         world.url(mentor_person, "charter", world.unsigned_pair_id),
         world.url(person_id, "my_data", world.cohort_id),
         world.url(att_person, "supervision", att_id, "non"),
-        "/", "/r/abimé", "/nulle-part",
+        "/",
+        "/r/abimé",
+        "/nulle-part",
     ]
     for path in paths:
         page = client.get(path)

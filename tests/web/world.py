@@ -34,11 +34,14 @@ class World:
     def checkin(self, index: int = 0) -> tuple[int, int, str]:
         """(check-in id, person id, first name) of one open check-in of month 1."""
         with session_scope(self.settings.database_url) as session:
-            rows = list(session.execute(
-                select(CheckIn.id, Application.person_id).join(
-                    Application, Application.id == CheckIn.application_id)
-                .where(CheckIn.cohort_id == self.cohort_id, CheckIn.month == 1)
-                .order_by(CheckIn.id)))
+            rows = list(
+                session.execute(
+                    select(CheckIn.id, Application.person_id)
+                    .join(Application, Application.id == CheckIn.application_id)
+                    .where(CheckIn.cohort_id == self.cohort_id, CheckIn.month == 1)
+                    .order_by(CheckIn.id)
+                )
+            )
             row_id, person_id = rows[index]
             app = session.scalar(select(Application).where(Application.person_id == person_id))
             assert app is not None
@@ -49,8 +52,10 @@ class World:
         with session_scope(self.settings.database_url) as session:
             pair = session.get(Pair, pair_id)
             assert pair is not None
-            return [(a.id, a.person_id, a.person.first_name, a.person.last_name)
-                    for a in (pair.mentor, pair.mentee)]
+            return [
+                (a.id, a.person_id, a.person.first_name, a.person.last_name)
+                for a in (pair.mentor, pair.mentee)
+            ]
 
 
 def build_world(settings: Settings, pairs: int = 5) -> World:
@@ -65,21 +70,32 @@ def build_world(settings: Settings, pairs: int = 5) -> World:
     with session_scope(settings.database_url) as session:
         cohort = session.get(Cohort, cohort_id)
         assert cohort is not None
-        pairing.approve(session, cohort, now=approved_at, actor="operator:test",
-                        reason="proposition relue")
+        pairing.approve(
+            session, cohort, now=approved_at, actor="operator:test", reason="proposition relue"
+        )
     for phase in ("matching", "charter"):
         runner.advance(settings, cohort_id, phase, approved_at)
     with session_scope(settings.database_url) as session:
-        ids = list(session.scalars(select(Pair.id).where(
-            Pair.cohort_id == cohort_id, Pair.status == "approved").order_by(Pair.id)))
+        ids = list(
+            session.scalars(
+                select(Pair.id)
+                .where(Pair.cohort_id == cohort_id, Pair.status == "approved")
+                .order_by(Pair.id)
+            )
+        )
         assert len(ids) >= 2
         for pair_id in ids[1:]:
             pair = session.get(Pair, pair_id)
             assert pair is not None
             for app in (pair.mentor, pair.mentee):
-                services.sign_pair_charter(session, pair_id, app.id,
-                                           signed_name=app.person.last_name,
-                                      channel="demo", now=approved_at + timedelta(days=1))
+                services.sign_pair_charter(
+                    session,
+                    pair_id,
+                    app.id,
+                    signed_name=app.person.last_name,
+                    channel="demo",
+                    now=approved_at + timedelta(days=1),
+                )
         cohort = session.get(Cohort, cohort_id)
         assert cohort is not None
         t = services.timeline_of(cohort)
@@ -103,8 +119,9 @@ def supervision_invitation(world: World) -> tuple[int, int, datetime]:
     invite_at = timeline(world).sessions[0].invite_at
     runner.advance(world.settings, world.cohort_id, "supervision", invite_at)
     with session_scope(world.settings.database_url) as session:
-        att = session.scalars(select(SupervisionAttendance)
-                              .order_by(SupervisionAttendance.id)).first()
+        att = session.scalars(
+            select(SupervisionAttendance).order_by(SupervisionAttendance.id)
+        ).first()
         assert att is not None
         app = session.get(Application, att.application_id)
         assert app is not None
@@ -128,8 +145,11 @@ def workshop_invitation(world: World) -> tuple[int, int, datetime]:
 def active_member(world: World, role: str) -> tuple[int, int]:
     """(application id, person id) of a member of an active pair."""
     with session_scope(world.settings.database_url) as session:
-        pair = session.scalars(select(Pair).where(
-            Pair.cohort_id == world.cohort_id, Pair.status == "active").order_by(Pair.id)).first()
+        pair = session.scalars(
+            select(Pair)
+            .where(Pair.cohort_id == world.cohort_id, Pair.status == "active")
+            .order_by(Pair.id)
+        ).first()
         assert pair is not None
         app = pair.mentor if role == "mentor" else pair.mentee
         return app.id, app.person_id
