@@ -70,11 +70,11 @@ def main() -> None:
     from prefect.testing.utilities import prefect_test_harness
     from sqlalchemy import select
 
+    from demo.simulation import run_cohort, setup_cohort
     from flows.cohort import cohort_lifecycle
     from mentorat import db
     from mentorat.delivery import raw_message
     from mentorat.settings import get_settings
-    from mentorat.simulation import run_cohort, setup_cohort
     from models import OutboxMessage
 
     settings = get_settings()
@@ -83,15 +83,16 @@ def main() -> None:
     print(f"cohort: {args.programme}, {args.pairs} mentees")
     with prefect_test_harness(server_startup_timeout=120):
         began = time.perf_counter()
+        code = f"{args.programme.upper()}-{START:%Y}"
         cohort_id, pop = setup_cohort(
-            settings, programme=args.programme, pairs=args.pairs, opens_at=START
+            settings, programme=args.programme, pairs=args.pairs, opens_at=START, code=code
         )
         steps = 0
 
         def run_flow(now: datetime) -> dict:
             nonlocal steps
             steps += 1
-            return cohort_lifecycle(cohort_id, now=now, simulated=True)
+            return cohort_lifecycle(code, now=now)
 
         run_cohort(settings, cohort_id, pop.behaviour, run_flow)
         wall = time.perf_counter() - began

@@ -48,3 +48,15 @@ def cpu_timed(fn, *args, **kwargs):
     start = time.process_time()
     out = fn(*args, **kwargs)
     return out, time.process_time() - start
+
+
+def seeks_line(report) -> str:
+    """How many pairs meet what the mentee seeks (at least ``criterion_met_ratio`` of the
+    criterion's points), the solver's pairs next to the greedy baseline's."""
+    met, greedy = report.criteria_met, report.greedy_criteria_met
+    return (
+        f"mentee's objectives met by the mentor's offer: solve={met.get('objectives', 0)} "
+        f"greedy={greedy.get('objectives', 0)}; wished domains: "
+        f"solve={met.get('expertise', 0)} greedy={greedy.get('expertise', 0)} "
+        f"(of {report.result.matched} and {report.greedy.matched} pairs)"
+    )

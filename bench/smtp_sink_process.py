@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from mentorat.smtp_sink import SmtpSink
+from demo.smtp_sink import SmtpSink
 
 
 def main() -> None:

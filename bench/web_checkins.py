@@ -35,7 +35,7 @@ def app_factory():  # type: ignore[no-untyped-def]
     """The app on a clock inside the check-in month, rate limits raised (one client address)."""
     from datetime import datetime
 
-    from mentorat.clock import SimulatedClock
+    from demo.clock import SimulatedClock
     from mentorat.settings import get_settings
     from mentorat.web import create_app
     from mentorat.web.limits import Limits
@@ -51,7 +51,14 @@ def app_factory():  # type: ignore[no-untyped-def]
 def serve(database_url: str, port: int, now_iso: str) -> None:
     import uvicorn
 
-    os.environ.update({"MENTORAT_DATABASE_URL": database_url, "BENCH_NOW": now_iso})
+    os.environ.update(
+        {
+            "MENTORAT_DATABASE_URL": database_url,
+            "BENCH_NOW": now_iso,
+            # The clients send this Origin; the CSRF check compares it with the public URL.
+            "MENTORAT_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        }
+    )
     workers = int(os.environ.get("BENCH_WORKERS", "1"))
     if workers > 1:
         uvicorn.run(
@@ -85,9 +92,9 @@ def prepare(admin_url: str) -> tuple[str, list[str], str]:
     """A fresh database with a cohort at its first check-ins; the check-in paths."""
     from sqlalchemy import create_engine, text
 
+    from demo.smtp_sink import SmtpSink
     from mentorat import db
     from mentorat.settings import get_settings
-    from mentorat.smtp_sink import SmtpSink
 
     name = f"mentorat_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(

@@ -1,33 +1,54 @@
-"""Serve the cohort flow: `python -m deployments.serve` (with PREFECT_API_URL set to a
-started Prefect server). The deployment `cohort-lifecycle/cohort` is where each cohort run
-schedules the next one, and where a participant's answer (the event
-`mentorat.answer.recorded`) starts a run for that cohort."""
+"""Serve Mentorat's flows on one machine: `python -m deployments.serve` (with PREFECT_API_URL
+set to a started Prefect server). For several machines, use prefect.yaml instead
+(`prefect deploy --all`, then `prefect worker start --pool mentorat` on each machine).
+
+Two deployments:
+- `cohort-lifecycle/cohort`: each cohort run schedules the next one there, and the operator's
+  commands, the sweeper and the urgent answers ask for runs there. Its form in the Prefect UI
+  takes the cohort's code.
+- `cohort-sweeper/sweeper`: every hour, revives any live cohort left with no run ahead.
+
+The settings (database, SMTP, secret key) come from this process's environment, as they
+do for a worker: nothing secret is a deployment parameter or a job variable.
+"""
 
 from __future__ import annotations
 
-from prefect.events.schemas.deployment_triggers import DeploymentEventTrigger
+from datetime import timedelta
+
+from prefect.deployments.runner import RunnerDeployment
 
 from flows.cohort import cohort_lifecycle
+from flows.sweeper import cohort_sweeper
 
-ANSWER_TRIGGER = DeploymentEventTrigger(
-    name="answer-recorded",
-    expect={"mentorat.answer.recorded"},
-    match={"prefect.resource.id": "mentorat.cohort.*"},
-    for_each={"prefect.resource.id"},
-    parameters={"cohort_id": "{{ event.payload.cohort_id }}"},
-)
+SWEEP_EVERY = timedelta(hours=1)
 
 
-def deployment():  # type: ignore[no-untyped-def]
-    return cohort_lifecycle.to_deployment(
+def deployment() -> RunnerDeployment:
+    made = cohort_lifecycle.to_deployment(
         name="cohort",
-        triggers=[ANSWER_TRIGGER],
         tags=["mentorat"],
-        description="Advance a Mentorat cohort as far as today allows; reschedules itself.",
+        description="Avance une cohorte Mentorat jusqu’à maintenant ; se reprogramme à chaque "
+        "échéance. Paramètre : le code de la cohorte.",
     )
+    # Called from synchronous code (`serve` below, the tests), where Prefect builds the
+    # deployment at once; only inside an event loop would it hand back a coroutine.
+    assert isinstance(made, RunnerDeployment)
+    return made
+
+
+def sweeper(every: timedelta = SWEEP_EVERY) -> RunnerDeployment:
+    made = cohort_sweeper.to_deployment(
+        name="sweeper",
+        interval=every,
+        tags=["mentorat"],
+        description="Relance toute cohorte en cours qui n’a plus d’exécution prévue.",
+    )
+    assert isinstance(made, RunnerDeployment)
+    return made
 
 
 if __name__ == "__main__":
     from prefect import serve
 
-    serve(deployment())
+    serve(deployment(), sweeper())

@@ -13,8 +13,8 @@ from prefect.input import RunInput
 from pydantic import Field
 from sqlalchemy import select
 
-from mentorat import pairing
 from mentorat.db import session_scope
+from mentorat.services import pairing
 from mentorat.settings import get_settings
 from models import Cohort, Pair
 
@@ -59,7 +59,9 @@ def proposal_markdown(cohort_id: int) -> tuple[int, str] | None:
 
 
 def wait_for_approval(cohort_id: int) -> bool:
-    """Suspend the run until the operator answers the form; True once the pairs are approved.
+    """Suspend the run until the operator answers the form; True once the answer changed
+    something (the pairs approved, or a new proposal computed: "recalculer"), so that the
+    caller runs the matching phase again, which asks again about a new proposal.
 
     Suspending releases the worker: the run resumes from the start when the form is sent,
     and every phase before this point is idempotent. The key makes the resumed run get the
@@ -89,10 +91,10 @@ def apply_answer(cohort_id: int, decision_id: int, answer: MatchingApproval) -> 
         assert cohort is not None
         current = pairing.current_decision(session, cohort)
         if current is None or current.id != decision_id:
-            return cohort.matching_approved_at is not None
+            return False  # answered elsewhere already (the command line, another run)
         if answer.rerun:
             pairing.propose(session, cohort, now=now, actor=actor, mode=answer.rerun)
-            return False
+            return True
         if answer.approve:
             pairing.approve(session, cohort, now=now, actor=actor, reason=answer.reason)
             return True

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from mentorat.installation import installation_id
+from mentorat.links import reply_address
 from mentorat.mail import make_message_id, render
 from mentorat.settings import Settings
 from models import Cohort, OutboxMessage, Person
@@ -49,36 +51,32 @@ def letter_key(cohort_id: int | None, step: str, who: str, occurrence: str | int
     return f"c{cohort_id or 0}:{step}:{who}:{occurrence}"
 
 
+def _step_filter(cohort_id: int | None, step: str) -> tuple[ColumnElement[bool], ...]:
+    """The rows of one step of a cohort, by the columns enqueue writes next to the key.
+
+    Not a range on the key: its order depends on the database collation (under an ICU
+    locale, "c1:step:~" sorts before "c1:step:p1", so a prefix range matches nothing).
+    A cohort-less message has a NULL cohort_id (its key says "c0").
+    """
+    cohort = (
+        OutboxMessage.cohort_id.is_(None) if not cohort_id else OutboxMessage.cohort_id == cohort_id
+    )
+    return cohort, OutboxMessage.step == step
+
+
 def count_keys(session: Session, cohort_id: int, step: str) -> int:
     """How many messages a step of a cohort has written (lets a finished step skip its work)."""
-    prefix = letter_key(cohort_id, step, "", "")[:-1]
-    return int(
-        session.scalar(
-            select(func.count()).where(
-                OutboxMessage.key >= prefix, OutboxMessage.key < prefix + "~"
-            )
-        )
-        or 0
-    )
+    return int(session.scalar(select(func.count()).where(*_step_filter(cohort_id, step))) or 0)
 
 
 def existing_keys(session: Session, cohort_id: int, step: str) -> set[str]:
-    """Keys already written for one step of a cohort (a range scan on the unique index)."""
-    prefix = letter_key(cohort_id, step, "", "")[:-1]
-    return set(
-        session.scalars(
-            select(OutboxMessage.key).where(
-                OutboxMessage.key >= prefix, OutboxMessage.key < prefix + "~"
-            )
-        )
-    )
+    """Keys already written for one step of a cohort (on the (cohort_id, step) index)."""
+    return set(session.scalars(select(OutboxMessage.key).where(*_step_filter(cohort_id, step))))
 
 
 def _reply_to(letter: Letter, settings: Settings) -> str | None:
     if letter.reply_purpose is None or letter.person is None:
         return None
-    from mentorat.inbound import reply_address
-
     occurrence = letter.reply_occurrence
     if occurrence is None:
         occurrence = int(letter.occurrence)
@@ -96,6 +94,22 @@ def person_letter(
         recipient={"first_name": person.first_name, "last_name": person.last_name},
         ctx=ctx,
         person=person,
+    )
+
+
+def operator_letter(
+    cohort: Cohort, kind: str, step: str, occurrence: str | int, **ctx: Any
+) -> Letter:
+    """An email to the cohort's operator (alerts, requests to handle)."""
+    first, _, last = cohort.operator_name.partition(" ")
+    return Letter(
+        kind=kind,
+        step=step,
+        occurrence=occurrence,
+        to_addr=cohort.operator_email,
+        recipient={"first_name": first, "last_name": last},
+        recipient_ref="op",
+        ctx=ctx,
     )
 
 
@@ -131,6 +145,7 @@ def enqueue(
             session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(chunk)))
         )
     base = dict(base_context or (common_context(cohort, settings) if cohort else {}))
+    installation = installation_id(session)  # Message-IDs never repeat across databases
     rows = []
     for key, letter in by_key.items():
         if key in existing:
@@ -150,7 +165,12 @@ def enqueue(
                 "body_html": rendered.html,
                 "ics": letter.ics,
                 "reply_to": _reply_to(letter, settings),
-                "message_id": make_message_id(key, settings.mail_domain),
+                "message_id": make_message_id(
+                    key,
+                    settings.mail_domain,
+                    secret_key=settings.secret_key.get_secret_value(),
+                    installation=installation,
+                ),
                 # An address that bounced permanently gets nothing more; the row says so.
                 "status": "cancelled" if failing else "pending",
                 "last_error": "adresse en échec" if failing else None,

@@ -3,13 +3,14 @@
 from models.audit import AuditEvent
 from models.base import Base
 from models.checkin import CheckIn, EvaluationAnswer
-from models.cohort import CharterVersion, Cohort, Programme
+from models.cohort import CharterVersion, Cohort, CohortRunLease, Programme
 from models.engagement import (
     CharterSignature,
     SupervisionAttendance,
     SupervisionSession,
     WorkshopInvitation,
 )
+from models.installation import Installation
 from models.outbox import OutboxMessage
 from models.pairs import MatchingDecision, Pair, PairOverride
 from models.people import Application, CallRecipient, Person
@@ -24,9 +25,11 @@ __all__ = [
     "CharterVersion",
     "CheckIn",
     "Cohort",
+    "CohortRunLease",
     "ErasureRequest",
     "EvaluationAnswer",
     "InboundReply",
+    "Installation",
     "MatchingDecision",
     "OutboxMessage",
     "Pair",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
@@ -21,6 +21,9 @@ class Programme(Base):
     preset: Mapped[str] = mapped_column(String(40))
     # Timing, phases, supervision, workshop and matching settings (validated by mentorat.presets).
     settings: Mapped[dict[str, Any]]
+    # The operator's reading of HR files' headers (header text -> field, or "ignorer"),
+    # kept from one import to the next (mentorat.services.intake).
+    column_mapping: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
 
     charters: Mapped[list[CharterVersion]] = relationship(
@@ -60,14 +63,31 @@ class Cohort(Base):
     supervisor_name: Mapped[str] = mapped_column(String(200))
     supervisor_email: Mapped[str] = mapped_column(String(320))
     call_opens_at: Mapped[datetime]
-    # Set as the lifecycle goes: launch, the operator's approval of the pairs, the kick-off.
+    # Set as the lifecycle goes: launch, the operator's approval of the pairs (every other
+    # date follows from these and the programme's timing: mentorat.timeline).
     launched_at: Mapped[datetime | None]
     matching_approved_at: Mapped[datetime | None]
-    kickoff_at: Mapped[datetime | None]
-    workshop_at: Mapped[datetime | None]
     workshop_location: Mapped[str] = mapped_column(String(300), default="")
+    # The open application link: anyone may apply while the call is open, from these
+    # address domains only when the list is not empty (mentorat.services.open_call).
+    open_applications: Mapped[bool] = mapped_column(default=False)
+    application_domains: Mapped[list[Any]] = mapped_column(default=list)
     phase: Mapped[str] = mapped_column(String(30), default="draft")
     created_at: Mapped[datetime]
 
     programme: Mapped[Programme] = relationship()
     charter: Mapped[CharterVersion] = relationship()
+
+
+class CohortRunLease(Base):
+    """Who runs the cohort's flow right now: one run of a cohort at a time, across every
+    worker. Taken with a conditional write, released at the end of the run, and taken over
+    once `until` has passed (a worker killed mid-run never blocks its cohort for good).
+    `rerun_wanted` is set by a run turned away meanwhile: the holder runs again on release."""
+
+    __tablename__ = "cohort_run_lease"
+
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))
+    until: Mapped[datetime]
+    rerun_wanted: Mapped[bool] = mapped_column(default=False, server_default=false())

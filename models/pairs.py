@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Double, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
@@ -38,7 +38,7 @@ class Pair(Base):
     decision_id: Mapped[int] = mapped_column(ForeignKey("matching_decision.id"))
     mentor_application_id: Mapped[int] = mapped_column(ForeignKey("application.id"))
     mentee_application_id: Mapped[int] = mapped_column(ForeignKey("application.id"))
-    score: Mapped[float]
+    score: Mapped[float] = mapped_column(Double)  # as migration 0001 made it
     criteria: Mapped[list[Any]]
     explanation: Mapped[str] = mapped_column(Text)
     # proposed -> approved (charter pending) -> active (both signed) ; superseded when re-run

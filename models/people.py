@@ -13,9 +13,13 @@ class Person(Base):
     """Someone Mentorat writes to. The email is the identity (lower-cased)."""
 
     __tablename__ = "person"
+    __table_args__ = (Index("ix_person_hr_id", "hr_id", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
+    # The HR identifier (« matricule ») when an import gave one: it finds the person again
+    # when their address was corrected (mentorat.services.applications).
+    hr_id: Mapped[str | None] = mapped_column(String(40))
     first_name: Mapped[str] = mapped_column(String(120))
     last_name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str | None] = mapped_column(String(40))
@@ -55,7 +59,7 @@ class Application(Base):
     role: Mapped[str] = mapped_column(String(10))  # "mentor" | "mentee"
     status: Mapped[str] = mapped_column(
         String(20), default="submitted"
-    )  # submitted|matched|unmatched|withdrawn
+    )  # submitted|matched|unmatched|withdrawn|late (arrived after the pairs were approved)
     channel: Mapped[str] = mapped_column(String(20))  # import | web | demo
     objectives: Mapped[dict[str, Any]] = mapped_column(default=dict)  # tag -> label
     expertise: Mapped[dict[str, Any]] = mapped_column(default=dict)  # tag -> label

@@ -14,12 +14,15 @@ import pytest
 
 # Before Prefect is imported anywhere: no telemetry from the test server (no network here).
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# Unset means production (which refuses a missing secret key): the tests say they are tests,
+# and so do the processes they start.
+os.environ.setdefault("MENTORAT_ENVIRONMENT", "test")
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from demo.smtp_sink import SmtpSink  # noqa: E402
 from mentorat import db  # noqa: E402
 from mentorat.settings import Settings, get_settings  # noqa: E402
-from mentorat.smtp_sink import SmtpSink  # noqa: E402
 
 PG_URL = os.environ.get("MENTORAT_TEST_DATABASE_URL")
 START = datetime(2027, 9, 6, 7, 0, tzinfo=UTC)  # a Monday, la rentrée
@@ -49,7 +52,13 @@ def fresh_database(kind: str, folder: Path) -> Iterator[str]:
         PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
     )
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        # An ICU French collation: string order is not byte order, so a query relying on it fails.
+        conn.execute(
+            text(
+                f'CREATE DATABASE "{name}" TEMPLATE template0 LOCALE_PROVIDER icu'
+                " ICU_LOCALE 'fr-FR' LOCALE 'C.UTF-8' ENCODING 'UTF8'"
+            )
+        )
     url = PG_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
     try:
         db.upgrade(url)

@@ -8,7 +8,7 @@ it returns an ImportResult whose `errors` list every problem of the file, and wh
 from mentorat.importing.candidates import read_candidates
 from mentorat.importing.columns import COLUMNS, Column
 from mentorat.importing.reader import read_table
-from mentorat.importing.result import CandidateRow, ImportResult, RowError
+from mentorat.importing.result import CandidateRow, ImportResult, PersonRow, RowError
 from mentorat.importing.table import Table, TableError, TableRow
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "CandidateRow",
     "Column",
     "ImportResult",
+    "PersonRow",
     "RowError",
     "Table",
     "TableError",

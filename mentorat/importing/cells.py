@@ -38,8 +38,18 @@ def text_of(cell: Cell) -> str:
     return clean(str(cell))
 
 
+def one_line(cell: Cell) -> str:
+    """The cell's text, refusing a line break: in a name, a unit or an address, one is a
+    pasting mistake at best, and a header injection (« Robert⏎Bcc: … ») at worst."""
+    text = text_of(cell)
+    if "\n" in text:
+        shown = text.replace("\n", "⏎")
+        raise CellError(f"retour à la ligne dans une valeur d'une seule ligne ({quoted(shown)})")
+    return text
+
+
 def optional_text(cell: Cell, limit: int = 200) -> str | None:
-    text = " ".join(text_of(cell).split())
+    text = " ".join(one_line(cell).split())
     if len(text) > limit:
         raise CellError(f"texte trop long ({len(text)} caractères, {limit} au plus)")
     return text or None
@@ -65,7 +75,7 @@ _ANGLE_ADDRESS = re.compile(r"<([^<>]+)>\s*$")
 
 def email(cell: Cell) -> str | None:
     """A lower-case address; also accepts « mailto: » links and « Nom <adresse> »."""
-    raw = text_of(cell)
+    raw = one_line(cell)
     if not raw:
         return None
     address = raw

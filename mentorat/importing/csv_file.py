@@ -7,6 +7,7 @@ file as a text editor shows them, so they stay right after a cell that spans sev
 import codecs
 import csv
 import io
+import re
 from pathlib import Path
 
 import charset_normalizer
@@ -25,14 +26,16 @@ def read_csv_table(path: Path) -> Table:
     # Lines split exactly as the csv module sees them (\n, \r\n and \r), so that
     # reader.line_num counts the same lines a text editor shows.
     lines = list(io.StringIO(text, newline=""))
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_separator(lines)
-    reader = csv.reader(lines, delimiter=delimiter)
+    skipped, delimiter = _declared_separator(lines)
+    if delimiter is None:
+        delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_separator(lines)
+    reader = csv.reader(lines[skipped:], delimiter=delimiter)
     numbered: list[tuple[int, tuple[Cell, ...]]] = []
-    start = 1
+    start = skipped + 1
     try:
         for record in reader:
             numbered.append((start, tuple(record)))
-            start = reader.line_num + 1
+            start = skipped + reader.line_num + 1
     except csv.Error:
         raise TableError(
             path.name, f"cellule illisible à la ligne {start} (trop longue ou mal formée)."
@@ -44,6 +47,19 @@ def read_csv_table(path: Path) -> Table:
             "le reste du fichier serait lu comme une seule cellule.",
         )
     return build_table(path.name, numbered)
+
+
+_SEP_LINE = re.compile(r'^\ufeff?"?sep=(.)"?[;,\t]*\s*$', re.IGNORECASE)
+
+
+def _declared_separator(lines: list[str]) -> tuple[int, str | None]:
+    """Excel's « sep=; » first line: it names the separator and is not part of the table.
+
+    Returns how many lines to skip (0 or 1) and the separator it declares, if any.
+    """
+    if lines and (match := _SEP_LINE.match(lines[0])):
+        return 1, match.group(1)
+    return 0, None
 
 
 def decode(data: bytes, file: str) -> str:

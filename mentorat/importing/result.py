@@ -1,10 +1,12 @@
 """What reading a candidates file gives: typed rows, located errors, warnings."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mentorat.importing.columns import HeaderMap
 from mentorat.importing.text import COLON, quoted
 from mentorat.importing.vocabulary import CareerStage, Format, Gender, Role, Slot
 
@@ -20,6 +22,8 @@ class CandidateRow(BaseModel):
     first_name: str
     last_name: str
     role: Role
+    hr_id: str | None = None
+    """The HR identifier (« matricule »): identifies the person across imports, when given."""
     objectives: dict[str, str] = Field(default_factory=dict)
     """Tag -> label as written, e.g. {"mobilite-hors-juridiction": "Mobilité hors juridiction"}."""
     expertise: dict[str, str] = Field(default_factory=dict)
@@ -43,6 +47,19 @@ class CandidateRow(BaseModel):
     phone: str | None = None
 
 
+class PersonRow(BaseModel):
+    """Someone a call goes to, as read from an HR extract."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    line: int
+    email: str
+    first_name: str
+    last_name: str
+    hr_id: str | None = None
+    phone: str | None = None
+
+
 @dataclass(frozen=True)
 class RowError:
     file: str
@@ -63,6 +80,17 @@ class RowError:
 
 @dataclass
 class ImportResult:
+    file: str = ""
+    header: tuple[str, ...] = ()
+    header_line: int = 1
+    header_map: HeaderMap | None = None
+    """How each column was read (None before the header is read)."""
+    by_role: Counter[str] = field(default_factory=Counter)
+    """Rows per role ("mentor", "mentee"), errors or not."""
+    filled: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(field, role) -> rows of that role where the cell gave a value (before defaults)."""
+    people: list[PersonRow] = field(default_factory=list)
+    """With `people_only`: the rows that passed, instead of `rows`."""
     rows: list[CandidateRow] = field(default_factory=list)
     """The rows that passed. Import them only when `ok`: a file is all or nothing."""
     errors: list[RowError] = field(default_factory=list)
@@ -74,3 +102,10 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def column_of(self, field_name: str) -> str | None:
+        """The header, as written in the file, of the column read as `field_name`."""
+        for index, name in (self.header_map.fields if self.header_map else {}).items():
+            if name == field_name:
+                return self.header[index]
+        return None

@@ -7,36 +7,82 @@ import re
 from email.message import EmailMessage
 from html.parser import HTMLParser
 
-# A line that starts the quoted original or the signature: everything from it is dropped.
+# A line that starts the quoted original, the signature or a phone's footer: everything from
+# it is dropped.
 _CUT = [
     re.compile(p, re.IGNORECASE)
     for p in (
         r"^\s*>",  # quoted lines
         r"^\s*-- ?$",  # the signature separator
-        r"^\s*-{2,}\s*(original message|message d[’']origine|message original)",
+        r"^\s*-{2,}\s*(original message|message d[’']origine|message original|mail original|"
+        r"courriel original|forwarded message|message transf[ée]r[ée])",
         r"^\s*_{8,}\s*$",  # Outlook's rule above the header
-        r"^\s*(de|from)\s*:.*",  # Outlook's quoted header block
-        r"^\s*(envoy[ée] (de|depuis) mon|sent from my|envoy[ée] depuis)",
-        r"^\s*(bien )?(cordialement|bien [àa] (toi|vous)|bonne (journ[ée]e|soir[ée]e))\b",
+        r"^\s*\*?(de|from)\s*:\*?\s.*",  # Outlook's quoted header block
+        r"^\s*(envoy[ée] (de|depuis|à partir de) (mon|ma|mes|l[’']|outlook|courrier|yahoo)|"
+        r"sent from (my|outlook|mail)|obtenir outlook|get outlook|"
+        r"provenance\s*:\s*courrier)",
     )
 ]
-# Gmail and Apple Mail: « Le lun. 4 oct. 2027 à 09:12, Mentorat <…> a écrit : », which
-# clients often wrap over two or three lines; English clients: « On …, … wrote: ».
+# A closing formula alone on its line ends the answer when words came before it (« Oui.\n
+# Bonne journée,\nAlice »); on a line that goes on (« Bonne journée ! Oui on s'est vus. »)
+# or above everything, it is part of the text.
+_CLOSING = re.compile(
+    r"^\s*((bien |tr[èe]s )?cordialement|bien [àa] (toi|vous)|bonne (journ[ée]e|soir[ée]e|"
+    r"semaine|fin de (journ[ée]e|semaine))|belle journ[ée]e|sinc[èe]res salutations|"
+    r"(bien )?amicalement|bises|regards|best regards|kind regards)\s*[,.!]*\s*$",
+    re.IGNORECASE,
+)
+# Gmail, Thunderbird and Apple Mail: « Le lun. 4 oct. 2027 à 09:12, Mentorat <…> a écrit : »,
+# which clients often wrap over two or three lines; English clients: « On …, … wrote: ». An
+# attribution names a year, an hour or an address; « il m'a écrit : » is not one.
 _ATTRIBUTION = re.compile(r"^\s*(le\s.+|on\s.+)", re.IGNORECASE)
-_WROTE = re.compile(r"(a\s+[ée]crit|wrote)\s*:\s*$", re.IGNORECASE | re.DOTALL)
+_WROTE = re.compile(r"(?<![mt][’'])(a\s+[ée]crit|wrote)\s*:\s*$", re.IGNORECASE | re.DOTALL)
+_STAMP = re.compile(r"\b\d{4}\b|\d{1,2}[:h]\d{2}|@", re.IGNORECASE)
+
+
+def _attribution(lines: list[str], index: int) -> int:
+    """How many lines the attribution starting at `index` spans (0: none starts there)."""
+    if not _ATTRIBUTION.match(lines[index]):
+        return 0
+    for size in (1, 2, 3):
+        last = lines[index + size - 1] if index + size <= len(lines) else ""
+        if size > 1 and (
+            not last.strip()
+            or _ATTRIBUTION.match(last)
+            or lines[index + size - 2].rstrip()[-1:] == ":"
+        ):
+            return 0  # a wrapped attribution goes on with its next line, never past a blank one
+        joined = " ".join(lines[index : index + size])
+        if _WROTE.search(joined):
+            return size if _STAMP.search(joined) else 0
+    return 0
+
+
+def _answer_lines(lines: list[str]) -> list[str]:
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        if any(p.match(line) for p in _CUT) or _attribution(lines, index):
+            break
+        if _CLOSING.match(line) and any(k.strip() for k in kept):
+            break
+        kept.append(line)
+    return kept
 
 
 def strip_reply(text: str) -> str:
-    lines = text.replace("\r\n", "\n").split("\n")
-    kept: list[str] = []
-    for index, line in enumerate(lines):
-        if any(p.match(line) for p in _CUT):
-            break
-        if _ATTRIBUTION.match(line) and any(
-            _WROTE.search(" ".join(lines[index : index + size])) for size in (1, 2, 3)
-        ):
-            break
-        kept.append(line)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    kept = _answer_lines(lines)
+    if not any(line.strip() for line in kept):
+        # Written below the quote (Thunderbird's default): the first unquoted lines after it.
+        after = len(kept)
+        while after < len(lines):
+            if not lines[after].strip() or lines[after].lstrip().startswith(">"):
+                after += 1
+            elif size := _attribution(lines, after):
+                after += size
+            else:
+                break
+        kept = _answer_lines(lines[after:]) if after > len(kept) else kept
     return "\n".join(kept).strip()
 
 

@@ -2,159 +2,144 @@
 
 The reply is logged (inbound_reply) in the same transaction as the answer it carries, so a
 crash records both or neither and the mail server delivers it again; a Message-ID seen
-before is a redelivery and changes nothing. Anything not plain goes to the operator.
+before is a redelivery and changes nothing. An answer is recorded only when the reply is
+tied to its request by a signed address or Message-ID (inbound.match), comes from the person
+who was asked, and says it plainly (inbound.intent); anything else goes to the operator.
+
+A message that cannot be read (inbound.reading) or that trips the handling is stored as
+unclear with what could be read: only a database that cannot be reached is a temporary
+failure (`is_transient`), for the mail server to try again later.
 """
 
 from __future__ import annotations
 
-import email
-import email.policy
-import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
-from email.utils import getaddresses, parseaddr
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mentorat import services
 from mentorat.db import session_scope
-from mentorat.inbound import intent
-from mentorat.inbound.address import read_reply_address
+from mentorat.inbound import intent, to_operator
 from mentorat.inbound.autoreply import is_auto_reply
-from mentorat.inbound.extract import reply_text
-from mentorat.links import LinkClaim
+from mentorat.inbound.match import match
+from mentorat.inbound.reading import Reading, read
+from mentorat.services import ServiceError, answers, inbound_log, notices
+from mentorat.services.targets import Target, resolve
 from mentorat.settings import Settings
-from mentorat.web import notices
-from mentorat.web.targets import Target, resolve
-from models import Cohort, InboundReply, OutboxMessage
+from models import InboundReply
 
 log = logging.getLogger(__name__)
-
-# Which outgoing emails a reply may answer, and the request each stands for.
-KIND_PURPOSE = {
-    "checkin_request": "checkin",
-    "checkin_reminder": "checkin",
-    "supervision_invitation": "supervision",
-    "supervision_reminder": "supervision",
-    "workshop_invitation": "workshop",
-    "charter_request": "charter",
-    "charter_reminder": "charter",
-    "pair_introduction": "charter",
-    "evaluation_request": "evaluation",
-    "evaluation_reminder": "evaluation",
-}
-LABELS = {
-    "checkin": "point mensuel",
-    "supervision": "séance de supervision",
-    "workshop": "atelier de restitution",
-    "charter": "signature de la charte",
-    "evaluation": "évaluation finale",
-    "apply": "candidature",
-    "my_data": "informations personnelles",
-}
-REASONS = {
-    "unclear": "Une réponse reçue par courriel n’a pas pu être comprise avec certitude.",
-    "wrong_sender": "Une réponse a été reçue d’une autre adresse que celle de la personne "
-    "à qui la demande avait été envoyée.",
-    "closed": "Une réponse est arrivée par courriel après la date limite de la demande.",
-    "not_answerable": "Une réponse a été reçue par courriel à une demande qui se traite "
-    "sur la page web (charte, évaluation…).",
-}
 
 
 @dataclass(frozen=True)
 class Outcome:
-    outcome: str  # recorded | unclear | auto_reply | unmatched | wrong_sender | closed | duplicate
+    # recorded | unclear | auto_reply | unmatched | unverified | wrong_sender | closed |
+    # not_answerable | duplicate
+    outcome: str
     answer: str | None = None
 
 
-def _message_id(message: EmailMessage, raw: bytes) -> str:
-    value = str(message.get("Message-ID") or "").strip()
-    return value or f"<sha256.{hashlib.sha256(raw).hexdigest()[:40]}@inbound>"
-
-
-def _match(
-    session: Session, settings: Settings, message: EmailMessage, recipients: list[str]
-) -> tuple[LinkClaim | None, str | None]:
-    """The request replied to: the signed Reply-To address first, then the thread."""
-    headers = [str(message.get(h) or "") for h in ("To", "Cc", "Delivered-To", "X-Original-To")]
-    for _, address in getaddresses(recipients + headers):
-        claim = read_reply_address(settings, address) if address else None
-        if claim is not None:
-            return claim, "reply_to"
-    ids = " ".join(str(message.get(h) or "") for h in ("In-Reply-To", "References")).split()
-    ids = [i for i in ids if i.startswith("<") and i.endswith(">")][-20:]
-    if ids:
-        row = session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.message_id.in_(ids), OutboxMessage.person_id.is_not(None))
-            .order_by(OutboxMessage.id.desc())
-        ).first()
-        if row is not None and row.kind in KIND_PURPOSE:
-            occurrence = int(row.key.rsplit(":", 1)[1])
-            return LinkClaim(row.person_id, KIND_PURPOSE[row.kind], occurrence), "thread"  # type: ignore[arg-type]
-    return None, None
+def is_transient(error: BaseException) -> bool:
+    """Worth a 4xx (the mail server tries again): the database could not be reached."""
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(
+        error, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError | OSError
+    )
 
 
 def _record(session: Session, target: Target, answer: str, text: str, now: datetime) -> None:
-    if target.purpose == "checkin":
-        services.record_checkin(
-            session,
-            target.entity.id,
-            met=answer == "vu",
-            channel="email",
-            now=now,
-            meetings=1 if answer == "vu" else 0,
-            need_help=answer == "aide",
-            help_message=text if answer == "aide" else None,
+    if target.purpose == "checkin" and answer == "aide":
+        answers.request_help(session, target.entity.id, channel="email", now=now, message=text)
+    elif target.purpose == "checkin":
+        met = answer == "vu"
+        answers.record_checkin(
+            session, target.entity.id, met=met, channel="email", now=now, meetings=int(met)
         )
     elif target.purpose == "supervision":
-        services.rsvp_supervision(session, target.entity.id, coming=answer == "oui", now=now)
+        answers.rsvp_supervision(session, target.entity.id, coming=answer == "oui", now=now)
     else:
-        services.rsvp_workshop(session, target.entity.id, coming=answer == "oui", now=now)
+        answers.rsvp_workshop(session, target.entity.id, coming=answer == "oui", now=now)
 
 
-def _tell_operator(
-    session: Session,
+def _read_answer(target: Target, text: str) -> tuple[str | None, str]:
+    if target.purpose == "checkin":
+        return intent.checkin_answer(text), "recorded"
+    if target.purpose in {"supervision", "workshop"}:
+        return intent.rsvp_answer(text), "recorded"
+    return None, "not_answerable"
+
+
+def _handle(
     settings: Settings,
-    reply: InboundReply,
-    target: Target | None,
-    cohort: Cohort,
-    sender: str,
-    text: str,
+    reading: Reading,
     now: datetime,
-) -> None:
-    first, _, last = cohort.operator_name.partition(" ")
-    person = target.person if target else None
-    notices.queue(
-        session,
-        settings,
-        kind="inbound_unclear",
-        key=f"inbound:{reply.outcome}:{reply.id}",
-        to_addr=cohort.operator_email,
-        cohort_id=cohort.id,
-        person_id=None,
-        now=now,
-        ctx={
-            "recipient": {"first_name": first, "last_name": last},
-            "programme": {"short_name": cohort.programme.short_name},
-            "reason": REASONS[reply.outcome],
-            "request_label": LABELS.get(reply.purpose or "", "demande inconnue"),
-            "person": {
-                "first_name": person.first_name,
-                "last_name": person.last_name,
-                "email": person.email,
-            }
-            if person
-            else None,
-            "received_at": now,
-            "sender": sender,
-            "text": text[:4000],
-        },
-    )
+    recipients: list[str],
+    envelope_sender: str | None,
+) -> tuple[Outcome, list[int]]:
+    """The outcome, and the cohorts whose operator was written to."""
+    with session_scope(settings.database_url) as session:
+        seen = select(InboundReply.id).where(InboundReply.message_id == reading.message_id)
+        if session.scalar(seen):
+            return Outcome("duplicate"), []
+        found = match(session, settings, reading.headers, recipients)
+        target = resolve(session, found.claim) if found.claim else None
+        concerned = to_operator.concerned(session, reading, target, found.unverified)
+        person, cohorts = concerned
+        fields = {
+            # A reply tied to no request still says whose it is, when the sender is known.
+            "person_id": person.id if person else None,
+            "cohort_id": cohorts[0].id if person and cohorts else None,
+            "purpose": target.purpose if target else None,
+            "occurrence": found.claim.occurrence if found.claim and target else None,
+            "matched_by": found.matched_by if target else None,
+            "text": reading.text,
+        }
+        answer: str | None = None
+        if is_auto_reply(reading.message or reading.headers, envelope_sender):
+            # Out of office and the like: never an answer, but the operator is told once.
+            outcome = "auto_reply"
+        elif target is None:
+            outcome = "unverified" if found.unverified is not None else "unmatched"
+        elif reading.sender != target.person.email.lower():
+            outcome = "wrong_sender"
+        elif reading.problem is not None:
+            outcome = "unclear"
+        else:
+            answer, outcome = _read_answer(target, reading.text)
+            if outcome == "recorded" and answer is None:
+                outcome = "unclear"
+            if outcome == "recorded" and not target.is_open(now):
+                outcome = "closed"
+        if outcome == "recorded" and target is not None and answer is not None:
+            try:
+                with session.begin_nested():
+                    _record(session, target, answer, reading.text, now)
+            except ServiceError:
+                outcome = "closed"
+        reply = inbound_log.log_inbound(
+            session,
+            message_id=reading.message_id,
+            now=now,
+            outcome=outcome,
+            answer=answer if outcome == "recorded" else None,
+            **fields,
+        )
+        if outcome == "recorded":
+            return Outcome(outcome, answer), []
+        told = to_operator.tell(
+            session,
+            settings,
+            reply=reply,
+            reading=reading,
+            target=target,
+            concerned=concerned,
+            now=now,
+        )
+        return Outcome(outcome), told
 
 
 def handle(
@@ -165,65 +150,19 @@ def handle(
     recipients: list[str] | None = None,
     envelope_sender: str | None = None,
 ) -> Outcome:
-    message: EmailMessage = email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[assignment]
-    message_id = _message_id(message, raw)
-    sender = parseaddr(str(message.get("From") or ""))[1].lower()
-    notify: int | None = None
-    with session_scope(settings.database_url) as session:
-        if session.scalar(select(InboundReply.id).where(InboundReply.message_id == message_id)):
-            return Outcome("duplicate")
-        claim, matched_by = _match(session, settings, message, list(recipients or []))
-        target = resolve(session, claim) if claim else None
-        text = reply_text(message)
-        fields = {
-            "person_id": target.person.id if target else None,
-            "cohort_id": target.cohort.id if target else None,
-            "purpose": target.purpose if target else None,
-            "occurrence": claim.occurrence if claim and target else None,
-            "matched_by": matched_by if target else None,
-            "text": text[:4000],
-        }
-        if is_auto_reply(message, envelope_sender):
-            services.log_inbound(
-                session, message_id=message_id, now=now, outcome="auto_reply", **fields
-            )
-            return Outcome("auto_reply")
-        if target is None:
-            services.log_inbound(
-                session, message_id=message_id, now=now, outcome="unmatched", **fields
-            )
-            return Outcome("unmatched")
-        answer: str | None = None
-        if sender != target.person.email.lower():
-            outcome = "wrong_sender"
-        elif target.purpose == "checkin":
-            answer, outcome = intent.checkin_answer(text), "recorded"
-        elif target.purpose in {"supervision", "workshop"}:
-            answer, outcome = intent.rsvp_answer(text), "recorded"
-        else:
-            outcome = "not_answerable"
-        if outcome == "recorded" and answer is None:
-            outcome = "unclear"
-        if outcome == "recorded" and not target.is_open(now):
-            outcome = "closed"
-        if outcome == "recorded":
-            try:
-                with session.begin_nested():
-                    _record(session, target, answer, text, now)  # type: ignore[arg-type]
-            except services.ServiceError:
-                outcome = "closed"
-        reply = services.log_inbound(
-            session,
-            message_id=message_id,
-            now=now,
-            outcome=outcome,
-            answer=answer if outcome == "recorded" else None,
-            **fields,
-        )
-        if outcome != "recorded":
-            _tell_operator(session, settings, reply, target, target.cohort, sender, text, now)
-            notify = target.cohort.id
-    if notify is not None:
-        notices.deliver(settings, notify)
-    log.info("inbound reply %s", outcome)
-    return Outcome(outcome, answer if outcome == "recorded" else None)
+    """Store one received message and act on it; raises only when it could not be stored
+    (then `is_transient` says whether the mail server should try again)."""
+    reading = read(raw)
+    rcpts = list(recipients or [])
+    try:
+        outcome, told = _handle(settings, reading, now, rcpts, envelope_sender)
+    except Exception as error:
+        if is_transient(error):
+            raise
+        # Something in this message trips the handling: store it as raw text, for a person.
+        log.warning("inbound reply stored unread after %s", type(error).__name__)
+        outcome, told = _handle(settings, reading.unreadable(raw), now, rcpts, envelope_sender)
+    for cohort_id in told:
+        notices.deliver(settings, cohort_id)
+    log.info("inbound reply %s", outcome.outcome)
+    return outcome

@@ -2,7 +2,10 @@
 
 With Postfix, for example: `transport_maps` sends `mentorat+*@domain` to
 `lmtp:inet:127.0.0.1:8025`. A reply is acknowledged only once it is stored; if the
-database is unreachable the listener answers 451 and the mail server retries later.
+database is unreachable the listener answers 451 and the mail server retries later. A message
+that cannot be read is stored as unclear for the operator (inbound.process); one that cannot
+be stored for any other reason is refused for good (554): never a temporary failure that the
+mail server would retry for days.
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from mentorat.clock import Clock, SystemClock
-from mentorat.inbound.process import handle
+from mentorat.inbound.process import handle, is_transient
 from mentorat.settings import Settings
 
 log = logging.getLogger(__name__)
-MAX_MESSAGE_BYTES = 10 * 1024 * 1024
+# Beyond this the listener refuses the message (552). Up to it, a message too large to read
+# is stored from its headers and shown to the operator (inbound.reading.MAX_READ_BYTES).
+MAX_MESSAGE_BYTES = 32 * 1024 * 1024
 
 
 class ReplyHandler:
@@ -57,9 +62,12 @@ class ReplyHandler:
                 ),
             )
             status = "250 2.0.0 Reply stored"
-        except Exception as exc:  # not stored: let the mail server try again later
+        except Exception as exc:
             log.warning("inbound reply not stored: %s", type(exc).__name__)
-            status = "451 4.3.0 Temporary failure, try again later"
+            if is_transient(exc):  # the database is away: let the mail server try again
+                status = "451 4.3.0 Temporary failure, try again later"
+            else:
+                status = "554 5.6.0 Message refused, it cannot be stored"
         if isinstance(server, LMTP):
             # LMTP answers once per recipient (RFC 2033).
             return "\r\n".join([status] * max(1, len(envelope.rcpt_tos)))
@@ -67,9 +75,9 @@ class ReplyHandler:
 
 
 class _Controller(Controller):
-    def __init__(self, handler: ReplyHandler, *, protocol: str, **kwargs: object) -> None:
+    def __init__(self, handler: ReplyHandler, *, protocol: str, hostname: str, port: int) -> None:
         self.protocol = protocol
-        super().__init__(handler, **kwargs)  # type: ignore[arg-type]
+        super().__init__(handler, hostname=hostname, port=port)
 
     def factory(self) -> SMTP:
         server_class = LMTP if self.protocol == "lmtp" else SMTP

@@ -4,11 +4,35 @@ Rendering and building are pure; sending belongs to the outbox (tasks/). Nothing
 so no personal data can leak through this package's logs.
 """
 
-from mentorat.mail.ics import event_of, invitation_ics
-from mentorat.mail.kinds import INVITATION_KINDS, KINDS
-from mentorat.mail.message import Attachment, build_message
-from mentorat.mail.message_id import make_message_id
+from typing import TYPE_CHECKING
+
+from mentorat.lazy import lazy_exports
+
+# `render` now, not when first used: importing the submodule `mentorat.mail.render` binds
+# that name to the module, which a later `from mentorat.mail import render` would then get.
 from mentorat.mail.render import Rendered, render
+
+if TYPE_CHECKING:
+    from mentorat.mail.ics import event_of, invitation_ics
+    from mentorat.mail.kinds import INVITATION_KINDS, KINDS
+    from mentorat.mail.message import Attachment, build_message
+    from mentorat.mail.message_id import make_message_id
+
+# Imported when first used: the command line only needs `mentorat.mail.dates`, not
+# icalendar and the MIME builder.
+_HOME = {
+    "event_of": "ics",
+    "invitation_ics": "ics",
+    "INVITATION_KINDS": "kinds",
+    "KINDS": "kinds",
+    "Attachment": "message",
+    "build_message": "message",
+    "make_message_id": "message_id",
+}
+
+
+__getattr__ = lazy_exports(__name__, _HOME)
+
 
 __all__ = [
     "INVITATION_KINDS",

@@ -6,9 +6,10 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from mentorat.mail import dates, words
+from templates import EMAILS_DIR
 
-# The templates live at the repository root, beside the code that is not a package.
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "emails"
+# The templates are package data of the top-level `templates` package (installed or not).
+TEMPLATES_DIR = EMAILS_DIR
 
 
 @lru_cache(maxsize=8)

@@ -19,6 +19,11 @@ KINDS: tuple[str, ...] = (
     "workshop_invitation",
     "certificate",
     "operator_alert",
+    # Written outside the cohort flow, by the pages and the reply channel.
+    "application_exists",
+    "fresh_links",
+    "erasure_request",
+    "inbound_unclear",
 )
 
 # Kinds about a dated event: each message of these kinds carries an .ics invitation.
@@ -27,3 +32,6 @@ INVITATION_KINDS: tuple[str, ...] = (
     "supervision_reminder",
     "workshop_invitation",
 )
+
+# Kinds addressed to the programme's team, not to participants (no personal links in them).
+OPERATOR_KINDS: tuple[str, ...] = ("operator_alert", "erasure_request", "inbound_unclear")

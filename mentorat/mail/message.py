@@ -3,11 +3,15 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime
 
 from mentorat.mail.dates import as_utc
 from mentorat.mail.render import Rendered
+
+# Tell auto-responders (out-of-office) not to answer: Auto-Submitted per RFC 3834, and
+# Exchange's own header, which Outlook and Exchange servers read instead.
+AUTO_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "OOF, AutoReply"}
 
 
 @dataclass(frozen=True)
@@ -26,8 +30,8 @@ def _add_calendar(message: EmailMessage, attachment: Attachment) -> None:
     # Calendar clients act on a text/calendar part inside the alternative (Outlook, Gmail
     # show their "add to calendar" bar); people who open attachments get a named file.
     # The file is application/ics so that no client processes the invitation twice.
-    alternative = message if message.get_content_subtype() == "alternative" else None
-    if alternative is None:
+    alternative: MIMEPart = message
+    if message.get_content_subtype() != "alternative":
         alternative = next(
             part for part in message.iter_parts() if part.get_content_subtype() == "alternative"
         )
@@ -62,8 +66,8 @@ def build_message(
         message["Reply-To"] = reply_to
     message["Date"] = format_datetime(as_utc(date))
     message["Message-ID"] = message_id
-    # Tells auto-responders (out-of-office) not to answer, per RFC 3834.
-    message["Auto-Submitted"] = "auto-generated"
+    for name, value in AUTO_HEADERS.items():
+        message[name] = value
     for name, value in (headers or {}).items():
         message[name] = value
     message.set_content(rendered.text)

@@ -14,6 +14,10 @@ ALERT_LABELS = {
     "unclear_reply": "Réponse à lire",
     "matching_ready": "Proposition de binômes prête",
     "matching_infeasible": "Appariement impossible",
+    "matching_problem": "Proposition de binômes insuffisante",
+    "run_failed": "Exécution de la cohorte interrompue",
+    "cohort_revived": "Cohorte relancée",
+    "deferred": "Message en attente chez le destinataire",
     "generic": "Information",
 }
 

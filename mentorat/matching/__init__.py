@@ -31,6 +31,11 @@ How it works
    shortlist runs out. Input order does not matter: candidates are sorted by id.
 4. Each pair carries its score by criterion and a French sentence; each person left out
    gets a reason code and a French reason; the report compares with a greedy baseline.
+5. Feasibility (``Proposal.feasibility``, also ``report.feasibility``): how many pairs and
+   mentors each hard rule excludes, whose data a rule lacks, who has no possible partner,
+   and ``problem`` when there are no pairs or fewer than ``min_pairs_ratio`` of
+   min(mentees, mentor slots). ``problem_lines`` says it in French for the operator, who
+   then gets a problem to look at, not a proposal "ready to approve".
 
 Preset keys (the ``[matching]`` table of a programme preset, TOML)
 ----------------------------------------------------------------
@@ -59,6 +64,8 @@ Preset keys (the ``[matching]`` table of a programme preset, TOML)
     Up to this many possible mentors, an unmatched mentee's reason says "only N".
 ``criterion_met_ratio`` (0.5)
     A pair meets a criterion, in the report, when it earns this share of its points.
+``min_pairs_ratio`` (0.8)
+    Fewer pairs than this share of min(mentees, mentor slots) is a problem to report.
 
 ``[matching.hard]``
     ``hierarchy`` (true): never in the same line of hierarchy, the whole chain of managers
@@ -74,41 +81,85 @@ Preset keys (the ``[matching]`` table of a programme preset, TOML)
     ``pinned`` pairs are kept (a pin that breaks a hard rule raises ``InfeasibleRules``).
 
 ``[matching.weights]`` (relative, scaled to 100 per mentee)
-    ``objectives`` (35): share of the mentee's objectives the mentor offers.
-    ``expertise`` (15): share of the expertise the mentee seeks that the mentor has.
+    ``objectives`` (35): share of the mentee's objectives covered by what the mentor
+    offers (the mentor's expertise, and topics a mentor lists as objectives), label
+    against label by meaning (``concepts``: Snowball stems and the programmes' thesaurus:
+    « Encadrement » covers « Management d'équipe »).
+    ``expertise`` (15): the same for the domains the mentee wishes (a mentee's
+    « expertise » column), against the same offer.
     ``region`` (10): same region; an overseas mentee always gets these points (remote).
     ``format`` (15): 1 if a format is shared, 0.5 if only « mixte » bridges, else 0.
     ``preference`` (10): the mentor's gender is the one the mentee prefers.
     ``availability`` (5): share of the mentee's time slots the mentor has (none = any).
-    ``text`` (10): TF-IDF cosine of the mentee's expectations and the mentor's profile,
-    French-normalised (accents, stop words, light stemming).
+    ``text`` (10): TF-IDF cosine of the mentee's expectations and the mentor's
+    experience (profile and expertise labels), French-normalised (accents, stop words,
+    Snowball stemming).
+    Seeks -> offers: objectives, expertise, preference, text. Like with like (symmetric):
+    format, region (an overseas mentee aside), and the language rule. Availability is the
+    share of the mentee's slots the mentor has (a mentor who states none has them all).
 
 ``[matching.labels]``
     French labels of tags for the explanations, e.g.
     ``"mobilite-hors-juridiction" = "mobilité hors juridiction"``.
 """
 
-from .candidate import Candidate
-from .engine import greedy, score_matrix, solve
-from .errors import InfeasibleRules
-from .proposal import CriterionScore, Proposal, ProposedPair, Unmatched
-from .report import QualityReport, ScoreSummary
-from .rules import CRITERIA, HardRules, MatchingRules, Weights
+from typing import TYPE_CHECKING
+
+from mentorat.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from .candidate import Candidate
+    from .engine import greedy, score_matrix, solve
+    from .errors import InfeasibleRules
+    from .feasibility import Feasibility, RuleCount, problem_lines
+    from .proposal import CriterionScore, Proposal, ProposedPair, Unmatched
+    from .report import QualityReport, ScoreSummary
+    from .rules import CRITERIA, HardRules, MatchingRules, Weights
+
+# Imported when first used: the engine brings NumPy, SciPy and OR-Tools (a second or more),
+# which the commands that only read a stored proposal do not need.
+_HOME = {
+    "Candidate": "candidate",
+    "greedy": "engine",
+    "score_matrix": "engine",
+    "solve": "engine",
+    "InfeasibleRules": "errors",
+    "Feasibility": "feasibility",
+    "RuleCount": "feasibility",
+    "problem_lines": "feasibility",
+    "CriterionScore": "proposal",
+    "Proposal": "proposal",
+    "ProposedPair": "proposal",
+    "Unmatched": "proposal",
+    "QualityReport": "report",
+    "ScoreSummary": "report",
+    "CRITERIA": "rules",
+    "HardRules": "rules",
+    "MatchingRules": "rules",
+    "Weights": "rules",
+}
+
+
+__getattr__ = lazy_exports(__name__, _HOME)
+
 
 __all__ = [
     "CRITERIA",
     "Candidate",
     "CriterionScore",
+    "Feasibility",
     "HardRules",
     "InfeasibleRules",
     "MatchingRules",
     "Proposal",
     "ProposedPair",
     "QualityReport",
+    "RuleCount",
     "ScoreSummary",
     "Unmatched",
     "Weights",
     "greedy",
+    "problem_lines",
     "score_matrix",
     "solve",
 ]

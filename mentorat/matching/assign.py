@@ -12,6 +12,7 @@ than the same gain for a well-served one.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 from ortools.graph.python import min_cost_flow
 from scipy.optimize import linear_sum_assignment
 
@@ -79,7 +80,9 @@ def dense_cost(
     return np.repeat(cost.astype(np.float64), capacity, axis=1), slots
 
 
-def dense_assign(cost: np.ndarray, slots: np.ndarray, ok: np.ndarray):
+def dense_assign(
+    cost: np.ndarray, slots: np.ndarray, ok: np.ndarray
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     if cost.size == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     rows, cols = linear_sum_assignment(cost)
@@ -98,7 +101,7 @@ def flow_assign(
     rules: MatchingRules,
     floor: float | None,
     strength: float,
-):
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Min-cost flow on the candidate edges: source -> mentee -> mentor -> sink.
 
     Coverage mode asks for a maximum flow (the most pairs) of minimum cost, which keeps the

@@ -6,7 +6,16 @@ optimal assignment with. Ties go to the lower mentee, then the lower mentor inde
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+from numpy.typing import NDArray
+
+# more(rows, after_score, after_mentor) -> (mentee, mentor, score) of the rows' next entries
+MoreRows = Callable[
+    [NDArray[np.int64], NDArray[np.float32], NDArray[np.int64]],
+    tuple[np.ndarray, np.ndarray, np.ndarray],
+]
 
 
 def greedy_edges(
@@ -21,7 +30,9 @@ def greedy_edges(
     return e[chosen].astype(np.int64), r[chosen].astype(np.int64)
 
 
-def _walk(mentee: list[int], mentor: list[int], taken: np.ndarray, left: np.ndarray):
+def _walk(
+    mentee: list[int], mentor: list[int], taken: np.ndarray, left: np.ndarray
+) -> NDArray[np.int64]:
     """Positions of the edges the greedy takes, walking them in order (state is updated)."""
     # Plain Python containers: indexing a numpy array one item at a time is far slower.
     is_taken = bytearray(taken.tobytes())
@@ -43,7 +54,7 @@ def greedy_lists(
     score: np.ndarray,
     allowed_count: np.ndarray,
     capacity: np.ndarray,
-    more,
+    more: MoreRows,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Exact greedy on a dense matrix from each row's shortlist (see ``shortlist``).
 

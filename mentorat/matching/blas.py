@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -26,16 +26,19 @@ _lock = threading.Lock()
 _depth = 0
 _saved: list[int] = []
 
+_Setter = Callable[[int], None]
+_Getter = Callable[[], int]
+
 
 @lru_cache(maxsize=1)
-def _controls() -> tuple[tuple[object, object], ...]:
+def _controls() -> tuple[tuple[_Setter, _Getter], ...]:
     """(set, get) functions of each OpenBLAS loaded in this process."""
     try:
         with open("/proc/self/maps") as maps:
             paths = sorted({line.split()[-1] for line in maps if "openblas" in line.lower()})
     except OSError:
         return ()
-    found = []
+    found: list[tuple[_Setter, _Getter]] = []
     for path in paths:
         try:
             lib = ctypes.CDLL(path)

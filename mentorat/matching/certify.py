@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy import sparse
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
@@ -33,12 +34,16 @@ _BLOCK_ROWS = 1024
 Edges = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-def pair_value(score: np.ndarray, bonus: float, floor: float | None, strength: float):
+def pair_value(
+    score: np.ndarray, bonus: float, floor: float | None, strength: float
+) -> NDArray[np.float64]:
     """What a pair is worth to the linear program (float64)."""
     return utility(np.asarray(score, np.float64), floor, strength) + bonus
 
 
-def score_at_most(value: np.ndarray, bonus: float, floor: float | None, strength: float):
+def score_at_most(
+    value: np.ndarray, bonus: float, floor: float | None, strength: float
+) -> NDArray[np.float64]:
     """The largest score whose pair value is at most ``value`` (the inverse of pair_value)."""
     y = np.asarray(value, np.float64) - bonus
     if floor is None or strength == 0:

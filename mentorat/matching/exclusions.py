@@ -46,9 +46,9 @@ def pair_exclusions(
         mentor_index = {m.id: j for j, m in enumerate(mentors)}
         mentee_index = {m.id: i for i, m in enumerate(mentees)}
         for mentor_id, mentee_id in forbidden:
-            j, i = mentor_index.get(mentor_id), mentee_index.get(mentee_id)
-            if i is not None and j is not None:
-                rows.append((i, j, 2))
+            at_r, at_e = mentor_index.get(mentor_id), mentee_index.get(mentee_id)
+            if at_e is not None and at_r is not None:
+                rows.append((at_e, at_r, 2))
 
     previous_pairs = list(previous_pairs) if rules.hard.no_repeat else []
     if previous_pairs:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 
 from .candidate import REMOTE_FORMATS, Candidate
+from .concepts import Matcher
 from .features import format_compatibility
 from .labels_fr import (
     COLON,
@@ -26,6 +27,7 @@ class TagWords:
 
     def __init__(self, labels: Mapping[str, str]):
         self.labels = dict(labels)
+        self.matcher = Matcher(self.labels)
         self._said: dict[frozenset[str], str] = {}
         self.criteria: dict[tuple[str, object], str] = {}  # wordings of criteria, see below
 
@@ -38,8 +40,43 @@ class TagWords:
 
 
 def _tags(tags: Sequence[str] | frozenset[str], labels: Mapping[str, str] | TagWords) -> str:
-    words = labels if isinstance(labels, TagWords) else TagWords(labels)
-    return words(frozenset(tags))
+    return words_of(labels)(frozenset(tags))
+
+
+def words_of(labels: Mapping[str, str] | TagWords) -> TagWords:
+    return labels if isinstance(labels, TagWords) else TagWords(labels)
+
+
+def sought_label(name: str, mentor: Candidate, mentee: Candidate, words: TagWords) -> str:
+    """« objectif de la personne mentorée (prise de poste) couvert par l’expertise du
+    mentor (management d’équipe) »: what the mentee seeks, and what of the mentor's
+    offer meets it."""
+    wanted = sorted(getattr(mentee, name))
+    covers = [(t, words.matcher.best(t, mentor.expertise, mentor.objectives)) for t in wanted]
+    met = [(t, c) for t, c in covers if c.share > 0]
+    noun = "objectif" if name == "objectives" else "domaine souhaité"
+    many = len(met) > 1 or (not met and len(wanted) > 1)
+    head = f"{noun}{'s' if many else ''} de la personne mentorée"
+    if not met:
+        none = "aucun " + ("objectif" if name == "objectives" else "domaine souhaité")
+        return (
+            f"{none} de la personne mentorée ({words(frozenset(wanted))}) n’est couvert "
+            "par l’expertise du mentor"
+        )
+    sought = ", ".join(words(frozenset({t})) for t, _ in met)
+    offered = ", ".join(
+        dict.fromkeys(words(frozenset({c.offered})) for _, c in met if c.offered is not None)
+    )
+    whose = (
+        "l’expertise du mentor"
+        if all(c.source == "expertise" for _, c in met)
+        else "les thèmes proposés par le mentor"
+    )
+    partly = "en partie " if any(c.share < 1 for _, c in met) else ""
+    covered = f"{partly}couvert{'s' if many else ''}"
+    same = all(c.offered == t for t, c in met)
+    tail = "" if same else f" ({offered})"
+    return f"{head} ({sought}) {covered} par {whose}{tail}"
 
 
 def criterion_label(
@@ -52,20 +89,14 @@ def criterion_label(
 ) -> str:
     """What this criterion says about the pair, in French."""
     if max_points == 0:
-        return f"{CRITERION_LABELS_FR[name]}{COLON}sans réponse du mentoré"
+        return f"{CRITERION_LABELS_FR[name]}{COLON}sans réponse de la personne mentorée"
     if name in ("objectives", "expertise"):
-        wanted = getattr(mentee, name)
-        common = wanted & getattr(mentor, name)
-        word = "objectif" if name == "objectives" else "expertise"
-        if not common:
-            return f"aucun{'e' if word == 'expertise' else ''} {word} en commun"
-        adjective = "commun" if word == "objectif" else "commune"
-        head = f"{word}{'s' if len(common) > 1 else ''} {adjective}{'s' if len(common) > 1 else ''}"
-        return f"{head}{COLON}{_tags(common, labels)}"
+        return sought_label(name, mentor, mentee, words_of(labels))
     if name == "region":
         if mentee.overseas:
             offered = sorted(mentor.formats & REMOTE_FORMATS) or ["distanciel"]
-            return f"mentoré en outre-mer{COLON}accompagnement à distance ({', '.join(offered)})"
+            remote = ", ".join(offered)
+            return f"personne mentorée en outre-mer{COLON}accompagnement à distance ({remote})"
         return "même région" if points > 0 else "régions différentes"
     if name == "format":
         compat = format_compatibility(mentee.formats, mentor.formats)
@@ -76,9 +107,9 @@ def criterion_label(
         return "formats incompatibles"
     if name == "preference":
         return (
-            "préférence du mentoré respectée"
+            "préférence de la personne mentorée respectée"
             if points > 0
-            else "préférence du mentoré non respectée"
+            else "préférence de la personne mentorée non respectée"
         )
     if name == "availability":
         if not mentor.availability:
@@ -95,17 +126,20 @@ def criterion_label(
     return f"attentes et profil {closeness} (similarité {number(similarity, 2)})"
 
 
-_BLANK = {name: f"{CRITERION_LABELS_FR[name]}{COLON}sans réponse du mentoré" for name in CRITERIA}
+_BLANK = {
+    name: f"{CRITERION_LABELS_FR[name]}{COLON}sans réponse de la personne mentorée"
+    for name in CRITERIA
+}
 
 
-def _key(name: str, mentor: Candidate, mentee: Candidate, points: float, max_points: float):
+def _key(
+    name: str, mentor: Candidate, mentee: Candidate, points: float, max_points: float
+) -> Hashable | None:
     """What a criterion's wording depends on: pairs with the same key read the same."""
     if max_points == 0:
         return None
-    if name == "objectives":
-        return mentee.objectives & mentor.objectives
-    if name == "expertise":
-        return mentee.expertise & mentor.expertise
+    if name in ("objectives", "expertise"):
+        return (getattr(mentee, name), mentor.expertise, mentor.objectives)
     if name == "region":
         return (mentee.overseas, mentor.formats if mentee.overseas else None, points > 0)
     if name == "format":
@@ -137,10 +171,11 @@ def explain_pair(
         if key is None:
             label = _BLANK[name]
         else:
-            label = said.get((name, key))
-            if label is None:
-                label = criterion_label(name, mentor, mentee, p, mx, words)
-                said[(name, key)] = label
+            known = said.get((name, key))
+            if known is None:
+                known = criterion_label(name, mentor, mentee, p, mx, words)
+                said[(name, key)] = known
+            label = known
         criteria.append(CriterionScore(name, p, mx, label))
         if p > 0:
             # Only what brings the pair together goes into the sentence; the list has all.
@@ -191,7 +226,7 @@ def mentee_reason(
             "mentee",
             "few_candidates",
             f"seulement {plural(allowed_count, 'mentor possible', 'mentors possibles')}, "
-            f"déjà attribué{'s' if allowed_count > 1 else ''} à d’autres mentorés",
+            f"déjà attribué{'s' if allowed_count > 1 else ''} à d’autres personnes mentorées",
             ("capacity",),
             allowed_count,
         )
@@ -200,7 +235,7 @@ def mentee_reason(
         "mentee",
         "capacity_exhausted",
         f"capacité épuisée{COLON}les {allowed_count} mentors possibles accompagnent déjà "
-        f"d’autres mentorés",
+        f"d’autres personnes mentorées",
         ("capacity",),
         allowed_count,
     )
@@ -225,18 +260,19 @@ def mentor_reason(
             mentor_id,
             "mentor",
             "not_shortlisted",
-            "ne figure parmi les meilleurs mentors possibles d’aucun mentoré",
+            "ne figure parmi les meilleurs mentors possibles d’aucune personne mentorée",
         )
     if eligible == 0:
         return Unmatched(
             mentor_id,
             "mentor",
             "no_eligible_mentee",
-            "aucun mentoré compatible avec les règles du programme",
+            "aucune personne mentorée compatible avec les règles du programme",
         )
     text = (
-        "le seul mentoré compatible a été mieux apparié avec un autre mentor"
+        "la seule personne mentorée compatible a été mieux appariée avec un autre mentor"
         if eligible == 1
-        else f"les {eligible} mentorés compatibles ont été mieux appariés avec d’autres mentors"
+        else f"les {eligible} personnes mentorées compatibles ont été mieux appariées "
+        "avec d’autres mentors"
     )
     return Unmatched(mentor_id, "mentor", "not_needed", text, (), eligible)

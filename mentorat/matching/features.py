@@ -10,19 +10,21 @@ Rules that forbid single pairs (hierarchy, operator, earlier cohorts) are applie
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .candidate import FORMATS, REMOTE_FORMATS, Candidate
+from .concepts import Matcher
 from .rules import CRITERIA, MatchingRules
 from .text import tfidf_pair
 
 PENALTY = np.float32(1e6)
 # A pair is eligible when no penalty was added; scores are never below zero.
 ELIGIBLE_ABOVE = -1.0
-COLUMN_RULES = ("career_stage", "seniority", "language", "overseas_format")
 _FORMAT_BITS = {"presentiel": 1, "distanciel": 2, "mixte": 4}
 
 
@@ -59,7 +61,8 @@ def _format_set(code: int) -> frozenset[str]:
     return frozenset(f for f in FORMATS if code & _FORMAT_BITS[f])
 
 
-def _codes(values: Sequence[object], vocabulary: dict[object, int]) -> np.ndarray:
+def _codes(values: Sequence[Hashable], vocabulary: Mapping[Any, int]) -> NDArray[np.int64]:
+    # Any key type: a value the vocabulary lacks (None included) is coded -1.
     return np.fromiter((vocabulary.get(v, -1) for v in values), np.int64, len(values))
 
 
@@ -70,7 +73,7 @@ def encode(
     weights = rules.weights.as_dict()
     hard = rules.hard
 
-    def flags(values) -> np.ndarray:
+    def flags(values: Iterable[bool]) -> NDArray[np.bool_]:
         return np.fromiter(values, bool, n)
 
     applicable = np.stack(
@@ -112,7 +115,9 @@ def encode(
     ) -> None:
         vocab = {t: k for k, t in enumerate(sorted(set().union(*wanted)))} if wanted else {}
 
-        def rows(sets: list[frozenset[str]], row_of) -> np.ndarray:
+        def rows(
+            sets: list[frozenset[str]], row_of: Callable[[frozenset[str]], np.ndarray]
+        ) -> np.ndarray:
             # The same few tag sets come back again and again: one row per distinct set.
             distinct: dict[frozenset[str], int] = {}
             codes = np.fromiter((distinct.setdefault(t, len(distinct)) for t in sets), np.int64)
@@ -136,8 +141,12 @@ def encode(
         bx, by = rows(wanted, share), rows(offered, offer)
         add(name, bx * max_points[:, [CRITERIA.index(name)]], by)
 
-    tag_share("objectives", [e.objectives for e in mentees], [r.objectives for r in mentors], False)
-    tag_share("expertise", [e.expertise for e in mentees], [r.expertise for r in mentors], False)
+    # What the mentee seeks (objectives, wished domains) against what the mentor offers.
+    matcher = Matcher(rules.labels)
+    offers = [(r.expertise, r.objectives) for r in mentors]
+    for name in ("objectives", "expertise"):
+        bx, by = matcher.cover_rows([getattr(e, name) for e in mentees], offers)
+        add(name, bx * max_points[:, [CRITERIA.index(name)]], by)
 
     # Region: an overseas mentee is matched remotely, so every mentor earns the points.
     regions = {r: k for k, r in enumerate(sorted({e.region for e in mentees if e.region}))}
@@ -186,7 +195,16 @@ def encode(
         "availability", [e.availability for e in mentees], [r.availability for r in mentors], True
     )
 
-    tx, ty = tfidf_pair([e.text for e in mentees], [r.text for r in mentors], rules.text_max_terms)
+    # The mentee's expectations against the mentor's experience: profile and expertise.
+    offered_words = {
+        tags: " ".join(matcher.label(t) for t in sorted(tags))
+        for tags in {r.expertise for r in mentors}
+    }
+    tx, ty = tfidf_pair(
+        [e.text for e in mentees],
+        [f"{r.text}\n{offered_words[r.expertise]}" for r in mentors],
+        rules.text_max_terms,
+    )
     add("text", tx * max_points[:, [CRITERIA.index("text")]], ty)
 
     # Column rules, as penalties on a constant mentee feature.

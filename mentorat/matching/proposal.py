@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .report import QualityReport
+
+if TYPE_CHECKING:
+    from .feasibility import Feasibility
 
 
 @dataclass(frozen=True)
@@ -42,3 +45,9 @@ class Proposal:
     unmatched: list[Unmatched]
     report: QualityReport
     greedy_pairs: list[tuple[int, int]] = field(default_factory=list)
+    feasibility: Feasibility | None = None
+
+    @property
+    def problem(self) -> bool:
+        """Far fewer pairs than capacity allows (or none): report it, do not ask approval."""
+        return self.feasibility is not None and self.feasibility.problem

@@ -51,6 +51,9 @@ class QualityReport:
     # Hungarian solve decided); None for the greedy and the sparse solver.
     certificate_rounds: int | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
+    # Feasibility.as_dict(): what each hard rule excludes, who has nobody, whether the
+    # proposal is a problem to report (ids and counts only)
+    feasibility: dict = field(default_factory=dict)
 
     @property
     def total_vs_greedy(self) -> float:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 CRITERIA = ("objectives", "expertise", "region", "format", "preference", "availability", "text")
 MODES = ("coverage", "quality")
 SOLVERS = ("auto", "dense", "sparse")
+
+_Settings = TypeVar("_Settings", bound="DataclassInstance")
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ class MatchingRules:
     text_max_terms: int = 256
     few_candidates: int = 3
     criterion_met_ratio: float = 0.5
+    min_pairs_ratio: float = 0.8
     hard: HardRules = field(default_factory=HardRules)
     weights: Weights = field(default_factory=Weights)
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -62,6 +68,8 @@ class MatchingRules:
             raise ValueError("matching.quality_threshold must be between 0 and 100")
         if self.fairness_strength < 0:
             raise ValueError("matching.fairness_strength must not be negative")
+        if not 0 <= self.min_pairs_ratio <= 1:
+            raise ValueError("matching.min_pairs_ratio must be between 0 and 1")
         if self.top_k < 1:
             raise ValueError("matching.top_k must be at least 1")
         if self.text_max_terms < 1:
@@ -89,7 +97,9 @@ def _fields(obj: Any) -> dict[str, Any]:
     return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
 
-def _build(kind: type, table: Any, where: str, skip: frozenset[str] | set[str] = frozenset()):
+def _build(
+    kind: type[_Settings], table: Any, where: str, skip: frozenset[str] | set[str] = frozenset()
+) -> _Settings:
     if not isinstance(table, Mapping):
         raise ValueError(f"{where} must be a table")
     defaults = kind()

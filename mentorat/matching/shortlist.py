@@ -26,6 +26,14 @@ from .scoring import PairRules, UnitBlocks, lowest_allowed, score_rows
 _BLOCK_CELLS = 4_000_000  # about 16 MB of float32 per block
 _SAMPLE = 512
 
+# (row, mentor, score) entries of shortlists, row by row in order
+Entries = tuple[np.ndarray, np.ndarray, np.ndarray]
+# What ``scan`` finds in one block: its entries, then eligible, allowed and best per row,
+# and eligible per mentor
+_BlockScan = tuple[
+    np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray
+]
+
 
 @dataclass
 class Scan:
@@ -59,7 +67,7 @@ def _exact_cut(block: np.ndarray, k: int) -> np.ndarray:
     return np.where(np.isfinite(cut), cut, np.finfo(np.float32).min).astype(np.float32)
 
 
-def _in_order(r: np.ndarray, c: np.ndarray, v: np.ndarray, rows: int, k: int):
+def _in_order(r: np.ndarray, c: np.ndarray, v: np.ndarray, rows: int, k: int) -> Entries:
     """Entries (row-major, as where2d gives them) sorted by row, score desc, mentor asc;
     the first k of each row."""
     # Scores of kept entries lie in [-1, 101], so one float64 key orders them exactly
@@ -86,7 +94,7 @@ def _sample_cut(block: np.ndarray, sample: np.ndarray, rank: int, low: float) ->
     return np.maximum(cut, np.float32(low))
 
 
-def _shortlist(block: np.ndarray, low: float, k: int, sample: np.ndarray):
+def _shortlist(block: np.ndarray, low: float, k: int, sample: np.ndarray) -> Entries:
     m = block.shape[1]
     if len(sample) < m:
         rank = int(np.ceil(2 * k * len(sample) / m)) + 1
@@ -134,7 +142,7 @@ def scan(
     # more in page faults than the arithmetic that fills them.
     buffers = threading.local()
 
-    def one(start: int):
+    def one(start: int) -> _BlockScan:
         stop = min(n, start + size)
         if matrix is not None:
             out = matrix[start:stop]

@@ -1,4 +1,4 @@
-"""French free text: normalisation, light stemming and TF-IDF vectors for cosine similarity."""
+"""French free text: normalisation, Snowball stemming and TF-IDF vectors for cosine similarity."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
+import Stemmer
 from scipy import sparse
 
 
@@ -41,19 +42,11 @@ STOP_WORDS = frozenset(
 _LIGATURES = (("œ", "oe"), ("æ", "ae"), ("’", "'"), ("ß", "ss"))
 _TOKEN = re.compile(r"[a-z0-9]+")
 _TOKEN_OR_NUL = re.compile(r"[a-z0-9]+|\x00")
-# Longest first, so that "ements" is tried before "ement" and "s".
-_SUFFIXES = tuple(
-    sorted(
-        _words(
-            """
-    ements ement ations ation atrices atrice ateurs ateur euses euse eux ites ite ives ive
-    ifs if iques ique ismes isme istes iste ances ance ences ence ments ment ees ee es e s x
-    """
-        ),
-        key=len,
-        reverse=True,
-    )
-)
+# Accents are stripped before stemming, so that a label written with or without them
+# gives the same stem; the few endings where Snowball needs the accent to find the
+# suffix get it back first (« mobilite » -> « mobilité » -> « mobil », like « mobilités »).
+_REACCENT = (("ites", "ités"), ("ite", "ité"), ("ees", "ées"), ("ee", "ée"))
+_SNOWBALL = Stemmer.Stemmer("french")
 
 
 def normalise(text: str) -> str:
@@ -72,11 +65,14 @@ def normalise(text: str) -> str:
 
 @lru_cache(maxsize=100_000)
 def stem(token: str) -> str:
-    """A light French stemmer: drop one inflectional or derivational suffix, keep 4 letters."""
-    for suffix in _SUFFIXES:
-        if token.endswith(suffix) and len(token) - len(suffix) >= 4:
-            return token[: -len(suffix)]
-    return token
+    """Snowball's French stem of an accent-free token, itself accent-free: encadrer,
+    encadrant, encadrement -> « encadr »; négocier, négociation -> « negoci »."""
+    word = token
+    for plain, accented in _REACCENT:
+        if word.endswith(plain):
+            word = word[: -len(plain)] + accented
+            break
+    return normalise(_SNOWBALL.stemWord(word))
 
 
 def tokens(text: str) -> list[str]:

@@ -4,7 +4,8 @@ records, through the service layer, and redirects to the recorded answer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,8 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
@@ -23,16 +24,16 @@ from mentorat import links
 from mentorat.clock import Clock, SystemClock
 from mentorat.db import session_factory
 from mentorat.services import ServiceError
+from mentorat.services.targets import resolve
 from mentorat.settings import Settings
-from mentorat.web import csrf, fresh_links, pages
+from mentorat.web import csrf, open_call, pages
+from mentorat.web.fresh_worker import FreshLinkWorker
 from mentorat.web.handlers import HANDLERS
 from mentorat.web.handlers import my_data as my_data_handler
 from mentorat.web.handlers import rsvp as rsvp_handler
 from mentorat.web.limits import BodyLimit, BodyTooLarge, Limits, RateLimiter
 from mentorat.web.security import SecurityHeaders
-from mentorat.web.targets import resolve
 from mentorat.web.visit import Visit
-from models import Person
 
 STATIC = Path(__file__).resolve().parent / "static"
 FRESH_SCOPE = "fresh-link"
@@ -46,7 +47,19 @@ def create_app(
     limiter = RateLimiter(limits.window_seconds)
     make_session = session_factory(settings.database_url)
     max_age = settings.link_max_age_days * 86400
-    app = FastAPI(title="Mentorat", docs_url=None, redoc_url=None, openapi_url=None)
+    key, keys = settings.secret_key.get_secret_value(), settings.secret_keys()
+    public_origin = csrf.origin_of(settings.public_url)
+    fresh = FreshLinkWorker(settings, make_session)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await run_in_threadpool(fresh.close)
+
+    app = FastAPI(
+        title="Mentorat", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
+    app.state.fresh_links = fresh
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     def page(template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
@@ -78,16 +91,12 @@ def create_app(
 
     def open_visit(session: Session, request: Request, token: str, cookie: str) -> Visit | Response:
         try:
-            claim = links.read_token(settings.secret_key, token, max_age_seconds=max_age)
+            claim = links.read_token(keys, token, max_age_seconds=max_age)
         except links.LinkError as exc:
-            return link_problem(
-                exc.reason, token, csrf.form_token(settings.secret_key, cookie, FRESH_SCOPE)
-            )
+            return link_problem(exc.reason, token, csrf.form_token(key, cookie, FRESH_SCOPE))
         target = resolve(session, claim)
         if target is None:
-            return link_problem(
-                "invalid", token, csrf.form_token(settings.secret_key, cookie, FRESH_SCOPE)
-            )
+            return link_problem("invalid", token, csrf.form_token(key, cookie, FRESH_SCOPE))
         return Visit(
             request=request,
             settings=settings,
@@ -96,7 +105,7 @@ def create_app(
             now=clock.now(),
             token=token,
             target=target,
-            csrf=csrf.form_token(settings.secret_key, cookie, token),
+            csrf=csrf.form_token(key, cookie, token),
         )
 
     def too_many() -> HTMLResponse:
@@ -120,7 +129,7 @@ def create_app(
     @app.get("/", response_class=HTMLResponse)
     async def home(request: Request) -> Response:
         cookie, new = cookie_of(request)
-        response = page("home.html", csrf=csrf.form_token(settings.secret_key, cookie, FRESH_SCOPE))
+        response = page("home.html", csrf=csrf.form_token(key, cookie, FRESH_SCOPE))
         return with_cookie(request, response, cookie, new)
 
     @app.get("/sante", response_class=PlainTextResponse)
@@ -179,7 +188,7 @@ def create_app(
         cookie = request.cookies.get(csrf.COOKIE, "")
 
         def act(visit: Visit) -> Response:
-            if not csrf.valid(request, settings.secret_key, form.get(csrf.FIELD), token):
+            if not csrf.valid(request, key, form.get(csrf.FIELD), token, public_origin):
                 return page("csrf.html", 403, action=visit.action)
             return HANDLERS[visit.target.purpose].submit(visit, form)
 
@@ -216,42 +225,66 @@ def create_app(
         form = await read_form(request)
         if isinstance(form, Response):
             return form
-        if not csrf.valid(request, settings.secret_key, form.get(csrf.FIELD), FRESH_SCOPE):
+        if not csrf.valid(request, key, form.get(csrf.FIELD), FRESH_SCOPE, public_origin):
             return page("csrf.html", 403, action="/")
-        token, address = str(form.get("token") or ""), str(form.get("email") or "").strip()
+        token, address = form.get("token"), form.get("email")
+        token = token if isinstance(token, str) and len(token) <= 1000 else ""
+        address = address.strip() if isinstance(address, str) and len(address) <= 320 else ""
+        response = page("fresh_link_sent.html", 200)
+        if token or address:
+            # Looked up, written and sent by the worker, after this answer is sent: the same
+            # answer, in the same time, whether or not the address or link named someone.
+            response.background = BackgroundTask(
+                fresh.submit, token, "" if token else address, clock.now()
+            )
+        return response
 
-        def work() -> int | None:
+    def open_call_request(code: str, cookie: str) -> Callable[..., Response]:
+        """Run `act` (mentorat.web.open_call) with a session and what the page needs."""
+
+        def run(act: Callable[..., Response], *args: Any) -> Response:
             with make_session() as session:
-                person = None
-                if token:
-                    try:
-                        # An expired link still names its person: its signature is checked.
-                        claim = links.read_token(
-                            settings.secret_key, token, max_age_seconds=10 * 365 * 86400
-                        )
-                        person = session.get(Person, claim.person_id)
-                    except links.LinkError:
-                        person = None
-                elif address and len(address) <= 320:
-                    person = session.scalar(select(Person).where(Person.email == address.lower()))
-                cohort_id = (
-                    fresh_links.send(session, settings, person, clock.now())
-                    if person is not None
-                    else None
-                )
-                session.commit()
-            if cohort_id is not None:
-                from mentorat.web import notices
+                call = open_call.OpenCall(
+                    settings, limits, session, clock.now(), code,
+                    csrf.form_token(key, cookie, open_call.csrf_scope(code)),
+                )  # fmt: skip
+                response = act(call, *args, lambda: page("not_found.html", 404))
+                session.rollback()  # what was not committed (a refused form) is dropped
+                return response
 
-                notices.deliver(settings, cohort_id)
-            return cohort_id
+        return run
 
-        await run_in_threadpool(work)
-        # The same answer whether or not the address or link named someone.
-        return page("fresh_link_sent.html", 200)
+    @app.get("/candidater/{code}")
+    async def open_call_show(request: Request, code: str) -> Response:
+        if not limiter.allow("page", client(request), limits.pages_per_client):
+            return too_many()
+        cookie, new = cookie_of(request)
+        sent = request.query_params.get(open_call.SENT) == "1"
+        run = open_call_request(code, cookie)
+        response = await run_in_threadpool(run, open_call.show, sent)
+        return with_cookie(request, response, cookie, new)
+
+    @app.post("/candidater/{code}")
+    async def open_call_submit(request: Request, code: str) -> Response:
+        if not (
+            limiter.allow("post", client(request), limits.posts_per_client)
+            and limiter.allow("open-call", client(request), limits.open_applications_per_client)
+        ):
+            return too_many()
+        form = await read_form(request)
+        if isinstance(form, Response):
+            return form
+        if not csrf.valid(
+            request, key, form.get(csrf.FIELD), open_call.csrf_scope(code), public_origin
+        ):
+            return page("csrf.html", 403, action=open_call.path(code))
+        run = open_call_request(code, request.cookies.get(csrf.COOKIE, ""))
+        return await run_in_threadpool(run, open_call.submit, form)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400:  # e.g. Starlette's form parser: too many fields
+            return page("bad_request.html", 400)
         if exc.status_code == 405:
             return page("not_found.html", 405)
         return page("not_found.html", 404)

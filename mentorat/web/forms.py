@@ -15,6 +15,8 @@ from mentorat.web.limits import Limits
 
 NBSP = "\u00a0"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What ends a line for some reader: a spreadsheet, a CSV file, an email header.
+_LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
 
 
 @dataclass
@@ -55,6 +57,23 @@ class Form:
                 f"{group(limit)} au plus."
             )
         self.result.values[name] = value
+        return value
+
+    def line(
+        self,
+        name: str,
+        *,
+        required: bool = False,
+        max_len: int | None = None,
+        label: str = "ce champ",
+    ) -> str:
+        """A one-line field (a name, a unit, a phone number). A line break is refused with a
+        message, not joined silently: it would break the CSV exports and the email headers."""
+        value = self.text(name, required=required, max_len=max_len, label=label)
+        if name not in self.result.errors and _LINE_BREAK.search(value):
+            self.result.errors[name] = (
+                f"Saisissez {label} sur une seule ligne, sans retour à la ligne."
+            )
         return value
 
     def choice(

@@ -12,10 +12,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mentorat import links, services
+from mentorat import links
 from mentorat.mail.words import ordinal_fr
+from mentorat.services import notices
+from mentorat.services.cohorts import timeline_of
 from mentorat.settings import Settings
-from mentorat.web import notices
 from models import (
     Application,
     CallRecipient,
@@ -59,7 +60,7 @@ def open_requests(
     )
     cohorts = {c.id: c for c in session.scalars(select(Cohort).where(Cohort.id.in_(cohort_ids)))}
     for cohort in cohorts.values():
-        t = services.timeline_of(cohort)
+        t = timeline_of(cohort)
         if t.call_opens_at <= now < t.call_closes_at and cohort.matching_approved_at is None:
             out.append(
                 OpenRequest(
@@ -111,11 +112,11 @@ def open_requests(
     for inv in session.scalars(
         select(WorkshopInvitation).where(WorkshopInvitation.application_id.in_(app_ids))
     ):
-        starts = services.timeline_of(cohorts[inv.cohort_id]).workshop_starts_at
+        starts = timeline_of(cohorts[inv.cohort_id]).workshop_starts_at
         if starts is not None and now < starts:
             out.append(OpenRequest("Atelier de restitution", url("workshop", inv.id), starts))
     for app in apps:
-        t = services.timeline_of(cohorts[app.cohort_id])
+        t = timeline_of(cohorts[app.cohort_id])
         if (
             t.evaluation_opens_at
             and t.evaluation_closes_at
@@ -141,20 +142,14 @@ def send(session: Session, settings: Settings, person: Person, now: datetime) ->
         return None
     cohort = session.get(Cohort, cohort_id)
     assert cohort is not None
-    queued = notices.queue(
+    queued = notices.queue_for_person(
         session,
         settings,
+        cohort,
+        person,
         kind="fresh_links",
-        key=f"web:fresh_links:p{person.id}:{now:%Y%m%d%H}",
-        to_addr=person.email,
-        cohort_id=cohort_id,
-        person_id=person.id,
+        occurrence=f"{now:%Y%m%d%H}",
         now=now,
-        ctx={
-            "recipient": {"first_name": person.first_name, "last_name": person.last_name},
-            "programme": {"name": cohort.programme.name, "short_name": cohort.programme.short_name},
-            "operator": {"name": cohort.operator_name, "email": cohort.operator_email},
-            "requests": requests,
-        },
+        requests=requests,
     )
     return cohort_id if queued else None

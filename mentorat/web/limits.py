@@ -12,6 +12,8 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -23,6 +25,9 @@ class Limits:
     posts_per_client: int = 60
     posts_per_link: int = 20
     fresh_links_per_client: int = 5
+    # Open application forms sent (mentorat.web.open_call): a colleague's form or two, not
+    # a script filling the cohort with made-up applications.
+    open_applications_per_client: int = 10
     # Text fields.
     short_text: int = 200
     long_text: int = 4000
@@ -64,10 +69,10 @@ class BodyTooLarge(Exception):
 class BodyLimit:
     """ASGI middleware: refuse a request body over `max_bytes`, announced or streamed."""
 
-    def __init__(self, app, max_bytes: int) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app, self.max_bytes = app, max_bytes
 
-    async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         length = dict(scope["headers"]).get(b"content-length")
@@ -76,7 +81,7 @@ class BodyLimit:
             return await self.app(scope, _empty_receive, send)
         seen = 0
 
-        async def counted():  # type: ignore[no-untyped-def]
+        async def counted() -> Message:
             nonlocal seen
             message = await receive()
             if message["type"] == "http.request":
@@ -88,5 +93,5 @@ class BodyLimit:
         return await self.app(scope, counted, send)
 
 
-async def _empty_receive():  # type: ignore[no-untyped-def]
+async def _empty_receive() -> Message:
     return {"type": "http.request", "body": b"", "more_body": False}

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from mentorat.mail import dates, words
 from mentorat.web.markdown import charter_html
+from templates import WEB_DIR
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "web"
+# Package data of the top-level `templates` package (installed or not).
+TEMPLATES_DIR = WEB_DIR
 
 
 @lru_cache(maxsize=1)

@@ -3,6 +3,8 @@ Referer header or a shared cache (the links themselves are credentials)."""
 
 from __future__ import annotations
 
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 HEADERS = [
     (
         b"content-security-policy",
@@ -18,15 +20,15 @@ HEADERS = [
 
 
 class SecurityHeaders:
-    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         static = scope["path"].startswith("/static/")
 
-        async def with_headers(message):  # type: ignore[no-untyped-def]
+        async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", [])) + HEADERS
                 headers.append(

@@ -11,10 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
+from mentorat.services.targets import Target
 from mentorat.settings import Settings
 from mentorat.web import pages
 from mentorat.web.limits import Limits
-from mentorat.web.targets import Target
 
 
 @dataclass

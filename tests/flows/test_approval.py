@@ -6,17 +6,18 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from demo.simulation import setup_cohort
 from flows.approval import MatchingApproval, apply_answer, proposal_markdown
 from mentorat.db import session_scope
-from mentorat.lifecycle import runner
-from mentorat.simulation import setup_cohort
 from models import AuditEvent, Cohort, MatchingDecision, Person
+from tasks import matching
 from tests.conftest import START
+from tests.support import phases
 
 
 def proposed(settings) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     cohort_id, _ = setup_cohort(settings, programme="jaae", pairs=6, opens_at=START)
-    result = runner.advance(settings, cohort_id, "matching", START + timedelta(days=21))
+    result = phases.advance(settings, cohort_id, matching, START + timedelta(days=21))
     assert result == {
         "proposals": 1,
         "awaiting_approval": 1,
@@ -55,7 +56,8 @@ def test_approving_records_who_and_why(settings):
 def test_asking_for_a_rerun_supersedes_the_proposal_without_approving(settings):
     cohort_id, decision_id = proposed(settings)
     answer = MatchingApproval(rerun="quality", operator="Camille Roux")
-    assert apply_answer(cohort_id, decision_id, answer) is False
+    # True: something changed, the flow runs matching again and asks about the new proposal.
+    assert apply_answer(cohort_id, decision_id, answer) is True
     with session_scope(settings.database_url) as session:
         decisions = list(session.scalars(select(MatchingDecision).order_by(MatchingDecision.id)))
         assert [(d.status, d.mode) for d in decisions] == [
@@ -64,10 +66,15 @@ def test_asking_for_a_rerun_supersedes_the_proposal_without_approving(settings):
         ]
     # An answer about a superseded proposal changes nothing.
     assert apply_answer(cohort_id, decision_id, MatchingApproval(approve=True)) is False
+    with session_scope(settings.database_url) as session:
+        cohort = session.get(Cohort, cohort_id)
+        assert cohort is not None and cohort.matching_approved_at is None
+    new = proposal_markdown(cohort_id)
+    assert new is not None and new[0] != decision_id  # the new proposal is the one shown
 
 
 def test_contradictory_pins_alert_the_operator_instead_of_proposing(settings):
-    from mentorat import pairing
+    from mentorat.services import pairing
     from models import Application, OutboxMessage
 
     cohort_id, _ = setup_cohort(settings, programme="jaae", pairs=6, opens_at=START)
@@ -88,7 +95,7 @@ def test_contradictory_pins_alert_the_operator_instead_of_proposing(settings):
                 reason="essai",
                 now=START,
             )
-    result = runner.advance(settings, cohort_id, "matching", START + timedelta(days=21))
+    result = phases.advance(settings, cohort_id, matching, START + timedelta(days=21))
     assert result["matching_infeasible"] == 1 and "proposals" not in result
     with session_scope(settings.database_url) as session:
         alert = session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "operator_alert"))

@@ -11,19 +11,22 @@ import icalendar
 import pytest
 from sqlalchemy import func, select
 
+from demo.simulation import APPLY_AFTER, run_cohort, setup_cohort
+from demo.smtp_sink import SmtpSink
 from flows.cohort import cohort_lifecycle
 from mentorat.db import session_scope
-from mentorat.simulation import run_cohort, setup_cohort
-from mentorat.smtp_sink import SmtpSink
 from models import AuditEvent, CheckIn, OutboxMessage, Pair, Person
 from tests.conftest import BACKENDS, START, configured, fresh_database
+from tests.support.cohorts import code_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
 
 def run(cohort_id: int):  # type: ignore[no-untyped-def]
+    code = code_of(cohort_id)
+
     def run_flow(now: datetime) -> dict:
-        return cohort_lifecycle(cohort_id, now=now, simulated=True)
+        return cohort_lifecycle(code, now=now)
 
     return run_flow
 
@@ -49,9 +52,18 @@ def cohort_run(request, tmp_path_factory, prefect_harness):  # type: ignore[no-u
         SmtpSink(folder=folder / "mail") as sink,
         configured(url, sink) as settings,
     ):
-        cohort_id, pop = setup_cohort(settings, programme="mirhe", pairs=8, opens_at=START)
+        # As in the demo: the call goes out, and the applications come in days later.
+        cohort_id, pop = setup_cohort(
+            settings,
+            programme="mirhe",
+            pairs=8,
+            opens_at=START,
+            applications_at=START + APPLY_AFTER,
+        )
         sink.handler.reject |= pop.bounce
-        participants = run_cohort(settings, cohort_id, pop.behaviour, run(cohort_id))
+        participants = run_cohort(
+            settings, cohort_id, pop.behaviour, run(cohort_id), population=pop
+        )
         yield settings, sink, (cohort_id, pop, participants)
 
 
@@ -96,6 +108,7 @@ def test_every_person_gets_the_right_emails_in_the_right_order(finished, smtp, s
         if r["role"] == "mentor"
         and pop.behaviour[r["email"]] == "prompt"
         and _pair_count(settings, r["email"]) == 1
+        and _pair_count(settings, r["email"], statuses=("approved", "active")) == 1
     )
     got = kinds(inbox[prompt_mentor])
     group = [
@@ -130,6 +143,37 @@ def test_every_person_gets_the_right_emails_in_the_right_order(finished, smtp, s
     assert months == [1, 2, 3, 4, 5, 6]
 
 
+def test_the_call_reaches_everyone_before_they_apply_its_reminder_only_those_who_did_not(
+    finished, smtp, settings
+):
+    cohort_id, pop, _ = finished
+    inbox = mail_by_person(smtp)
+    (bounced,) = pop.bounce
+    for row in pop.rows:
+        if row["email"] == bounced:
+            continue
+        got = kinds(inbox[row["email"]])
+        assert got[:2] == ["call", "application_received"], got
+        assert "call_reminder" not in got, got
+    assert pop.outsiders
+    for outsider in pop.outsiders:
+        assert kinds(inbox[outsider["email"]]) == ["call", "call_reminder"]
+    # Nobody is invited to apply by the run that acknowledges their application.
+    with session_scope(settings.database_url) as session:
+        written = session.execute(
+            select(OutboxMessage.to_addr, OutboxMessage.kind, OutboxMessage.created_at).where(
+                OutboxMessage.cohort_id == cohort_id,
+                OutboxMessage.kind.in_(("call", "application_received")),
+            )
+        ).all()
+    runs: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    for address, kind, at in written:
+        runs[address][kind].add(at)
+    assert len(runs) == len(pop.rows) + len(pop.outsiders)
+    for address, by_kind in runs.items():
+        assert not by_kind["call"] & by_kind["application_received"], address
+
+
 def test_a_mentor_of_two_mentees_is_introduced_to_both_and_checks_in_for_each(
     finished, smtp, settings
 ):
@@ -139,17 +183,22 @@ def test_a_mentor_of_two_mentees_is_introduced_to_both_and_checks_in_for_each(
         for r in pop.rows
         if r["role"] == "mentor"
         and pop.behaviour[r["email"]] == "prompt"
-        and _pair_count(settings, r["email"]) == 2
+        and _pair_count(settings, r["email"], statuses=("approved", "active")) == 2
     )
+    # A pair whose mentee never signs stays "approved": six check-ins per active pair only.
+    active = _pair_count(settings, mentor)
+    assert active >= 1
     got = kinds(mail_by_person(smtp)[mentor])
     assert got.count("pair_introduction") == 2 and got.count("charter_request") == 2
-    assert got.count("checkin_request") == 12
+    assert got.count("checkin_request") == 6 * active
     assert got.index("charter_request") > max(
         i for i, k in enumerate(got) if k == "pair_introduction"
     )
 
 
-def _pair_count(settings, email: str) -> int:  # type: ignore[no-untyped-def]
+def _pair_count(settings, email: str, statuses=("active",)) -> int:  # type: ignore[no-untyped-def]
+    """The person's pairs in these statuses (mentors may have several mentees, and a pair
+    whose charter was never signed stays "approved")."""
     with session_scope(settings.database_url) as session:
         person = session.scalar(select(Person).where(Person.email == email))
         assert person is not None
@@ -158,7 +207,7 @@ def _pair_count(settings, email: str) -> int:  # type: ignore[no-untyped-def]
                 select(func.count())
                 .select_from(Pair)
                 .where(
-                    Pair.status == "active",
+                    Pair.status.in_(statuses),
                     (Pair.mentor.has(person_id=person.id)) | (Pair.mentee.has(person_id=person.id)),
                 )
             )
@@ -237,7 +286,7 @@ def test_running_the_flow_again_sends_nothing_new(finished, smtp, settings):
         rows = session.scalar(select(func.count()).select_from(OutboxMessage))
         last = session.scalar(select(func.max(CheckIn.closes_at)))
     for when in (START, last, last.replace(year=last.year + 1)):
-        cohort_lifecycle(cohort_id, now=when, simulated=True)
+        cohort_lifecycle(code_of(cohort_id), now=when)
     assert len(smtp.messages) == before
     with session_scope(settings.database_url) as session:
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == rows

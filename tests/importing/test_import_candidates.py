@@ -3,8 +3,8 @@ from datetime import date, datetime
 
 import pytest
 
+from demo.sample_candidates import SAMPLE_ROWS, sample_csv_bytes
 from mentorat.importing import CandidateRow, RowError, TableError, read_candidates
-from mentorat.importing.sample import SAMPLE_ROWS, sample_csv_bytes
 
 from .writers import ALICE, BRUNO, CHLOE, FRENCH_HEADER, csv_text
 
@@ -279,12 +279,12 @@ def test_it_reads_the_role_however_french_writes_it(write_csv, value, role):
 
 
 def test_it_warns_about_unknown_columns_and_lists_them(write_csv):
-    path = write_csv([(*FRENCH_HEADER, "Pointure", "Matricule"), (*ALICE, "38", "A123")])
+    path = write_csv([(*FRENCH_HEADER, "Pointure", "Groupe sanguin"), (*ALICE, "38", "A+")])
 
     result = read_candidates(path)
 
     assert result.ok
-    assert result.unknown_columns == ["Pointure", "Matricule"]
+    assert result.unknown_columns == ["Pointure", "Groupe sanguin"]
     assert result.warnings[0] == (
         f"candidats.csv, ligne 1, colonne «{NBSP}Pointure{NBSP}»{NBSP}: colonne non reconnue, "
         "ses valeurs sont ignorées"
@@ -313,7 +313,7 @@ def test_it_refuses_a_header_without_candidates(write_csv):
 
     (error,) = read_candidates(path).errors
 
-    assert error.message == "aucun candidat sous l'en-tête"
+    assert error.message == "aucun candidat sous l’en-tête"
 
 
 def test_it_refuses_expectations_longer_than_2000_characters(write_csv):

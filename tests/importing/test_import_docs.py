@@ -1,7 +1,7 @@
 from pathlib import Path
 
+from demo.sample_candidates import sample_csv_bytes
 from mentorat.importing import COLUMNS
-from mentorat.importing.sample import sample_csv_bytes
 
 DOC = Path(__file__).parents[2] / "docs" / "candidates.md"
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from mentorat.clock import SimulatedClock
+from demo.clock import SimulatedClock
 from mentorat.inbound.server import ReplyServer
 from tests.web.live import free_port
 from tests.web.world import World, build_world, deliver_pending

@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from mentorat.db import session_scope
-from mentorat.inbound import reply_address
-from mentorat.inbound.address import _b36
+from mentorat.links import _b36, reply_address
 from models import CheckIn, InboundReply, SupervisionAttendance
 from tests.inbound import replies
 from tests.web.world import supervision_invitation

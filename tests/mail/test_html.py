@@ -5,8 +5,9 @@ from html.parser import HTMLParser
 
 import pytest
 
+from demo.mail_samples import sample, variants
 from mentorat.mail import render
-from mentorat.mail.samples import sample, variants
+from mentorat.mail.kinds import OPERATOR_KINDS
 
 VARIANTS = list(variants())
 IDS = [name for name, _, _ in VARIANTS]
@@ -51,7 +52,7 @@ def test_the_footer_says_the_exchanges_are_confidential(name, kind, ctx):
     rendered = render(kind, ctx)
     footer = rendered.html.rsplit("border-top:1px solid #dddddd", 1)[1]
     assert "confidenti" in footer or "données personnelles" in footer
-    if kind != "operator_alert":
+    if kind not in OPERATOR_KINDS:
         assert f'href="mailto:{ctx["operator"]["email"]}"' in footer
         assert ctx["operator"]["email"] in rendered.text.rsplit("\n-- \n", 1)[1]
 

@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from demo.mail_samples import sample
 from mentorat.mail import INVITATION_KINDS, event_of, invitation_ics
-from mentorat.mail.samples import sample
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -4,8 +4,8 @@ from email import message_from_bytes, policy
 import pytest
 from icalendar import Calendar
 
+from demo.mail_samples import sample
 from mentorat.mail import Attachment, build_message, event_of, invitation_ics, render
-from mentorat.mail.samples import sample
 
 SENT_AT = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 MESSAGE_ID = "<mentorat.0123abcd@mentorat.exemple.fr>"

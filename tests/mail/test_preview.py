@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from mentorat.mail.preview import main
-from mentorat.mail.samples import variants
+from demo.mail_preview import main
+from demo.mail_samples import variants
 
 CHROMIUM = Path("/usr/bin/chromium")
 

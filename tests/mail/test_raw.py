@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from demo.mail_samples import sample
 from mentorat.mail import INVITATION_KINDS, KINDS, Attachment, build_message, invitation_ics, render
 from mentorat.mail.raw import build_raw
-from mentorat.mail.samples import sample
 
 WHEN = datetime(2027, 11, 11, 10, 0, tzinfo=UTC)
 
@@ -61,14 +61,15 @@ def test_the_fast_message_has_the_same_parts_headers_and_texts(kind: str):
         "Date",
         "Message-ID",
         "Auto-Submitted",
+        "X-Auto-Response-Suppress",
         "Content-Language",
         "X-Mentorat-Kind",
     ):
         assert str(fast[name]) == str(reference[name]), name
     for subtype in ("plain", "html"):
-        assert (
-            fast.get_body((subtype,)).get_content() == reference.get_body((subtype,)).get_content()
-        )
+        # Parsed from the wire, a quoted-printable text keeps its CRLF line breaks.
+        fast_text = fast.get_body((subtype,)).get_content().replace("\r\n", "\n")
+        assert fast_text == reference.get_body((subtype,)).get_content()
     if kind in INVITATION_KINDS:
         calendar = [p for p in fast.walk() if p.get_content_type() == "text/calendar"]
         assert calendar[0].get_param("method") == "REQUEST"
@@ -104,4 +105,4 @@ def test_the_bytes_are_wire_ready_crlf_lines_under_the_smtp_limit(kind: str):
     assert max(len(line) for line in raw.split(b"\r\n")) <= 78
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     assert parsed["Subject"] == long_subject
-    assert parsed.get_body(("plain",)).get_content() == rendered.text
+    assert parsed.get_body(("plain",)).get_content().replace("\r\n", "\n") == rendered.text

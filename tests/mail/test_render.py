@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 from jinja2 import UndefinedError
 
+from demo.mail_samples import sample, variants
 from mentorat.mail import KINDS, render
-from mentorat.mail.samples import sample, variants
 
 VARIANTS = list(variants())
 IDS = [name for name, _, _ in VARIANTS]

@@ -1,5 +1,5 @@
+from demo.mail_samples import sample, variants
 from mentorat.mail import KINDS
-from mentorat.mail.samples import sample, variants
 
 
 def test_there_is_a_sample_for_every_kind_and_variants_cover_them_all():

@@ -1,7 +1,7 @@
 import pytest
 
+from demo.mail_samples import variants
 from mentorat.mail import render
-from mentorat.mail.samples import variants
 from mentorat.mail.typography import faults, visible_text
 
 NBSP = "\u00a0"

@@ -1,7 +1,7 @@
 import pytest
 
+from demo.synthetic import cohort
 from mentorat.matching import MatchingRules, greedy, solve
-from mentorat.matching.synthetic import cohort
 
 from .people import mentee, mentor
 
@@ -14,7 +14,7 @@ RULES = MatchingRules.from_preset(
 def test_the_explanation_names_what_brings_the_pair_together():
     bruno = mentor(
         "Bruno Lefèvre",
-        objectives=frozenset({"mobilite-hors-juridiction"}),
+        expertise=frozenset({"mobilite-hors-juridiction"}),
         region="bretagne",
         formats=frozenset({"presentiel", "mixte"}),
     )
@@ -26,8 +26,8 @@ def test_the_explanation_names_what_brings_the_pair_together():
     )
     (pair,) = solve([bruno], [alice], RULES).pairs
     assert pair.explanation_fr == (
-        f"objectif commun{NBSP}: mobilité hors juridiction{NBSP}; même région"
-        f"{NBSP}; formats compatibles"
+        "objectif de la personne mentorée (mobilité hors juridiction) couvert par "
+        f"l’expertise du mentor{NBSP}; même région{NBSP}; formats compatibles"
     )
     assert pair.score == 100.0
 
@@ -45,7 +45,7 @@ def test_criteria_the_mentee_left_blank_are_worth_nothing_and_say_so():
         "availability",
         "text",
     }
-    assert all(c.label_fr.endswith(f"{NBSP}: sans réponse du mentoré") for c in blank)
+    assert all(c.label_fr.endswith(f"{NBSP}: sans réponse de la personne mentorée") for c in blank)
     # Only the format was stated, so it is worth all 100 points.
     assert [(c.name, c.max_points) for c in pair.criteria if c.max_points] == [("format", 100.0)]
 
@@ -64,7 +64,7 @@ def test_weights_are_shared_among_the_criteria_the_mentee_filled_in():
     assert points["objectives"] == (pytest.approx(38.89, abs=0.01), pytest.approx(77.78, abs=0.01))
     assert points["preference"] == (0.0, pytest.approx(22.22, abs=0.01))
     assert pair.score == pytest.approx(38.89, abs=0.01)
-    assert "préférence du mentoré non respectée" not in pair.explanation_fr
+    assert "préférence de la personne mentorée non respectée" not in pair.explanation_fr
 
 
 def test_text_similarity_counts_and_is_shown_with_a_decimal_comma():
@@ -112,8 +112,9 @@ def test_labels_given_to_solve_name_the_tags_in_french():
     }
     (pair,) = solve([bruno], [alice], MatchingRules(), labels=labels).pairs
     assert pair.explanation_fr.startswith(
-        f"objectifs communs{NBSP}: Mobilité hors juridiction, prise de parole{NBSP}; "
-        f"expertise commune{NBSP}: Droit pénal"
+        "objectifs de la personne mentorée (Mobilité hors juridiction, prise de parole) "
+        f"couverts par les thèmes proposés par le mentor{NBSP}; domaine souhaité de la "
+        "personne mentorée (Droit pénal) couvert par l’expertise du mentor"
     )
     (unlabelled,) = solve([bruno], [alice], MatchingRules()).pairs
     assert "mobilite hors juridiction" in unlabelled.explanation_fr
@@ -124,9 +125,9 @@ def test_labels_given_to_solve_win_over_the_presets_and_the_greedy_uses_them():
     alice = mentee("Alice Martin", objectives=frozenset({"mobilite-hors-juridiction"}))
     labels = {"mobilite-hors-juridiction": "Mobilité hors juridiction"}
     (pair,) = solve([bruno], [alice], RULES, labels=labels).pairs
-    assert f"objectif commun{NBSP}: Mobilité hors juridiction" in pair.explanation_fr
+    assert "(Mobilité hors juridiction) couvert par" in pair.explanation_fr
     (baseline,) = greedy([bruno], [alice], RULES, labels=labels).pairs
     assert baseline.explanation_fr == pair.explanation_fr
     # The preset's label still serves when the call gives none for the tag.
     (preset_only,) = solve([bruno], [alice], RULES, labels={"reseau": "Réseau"}).pairs
-    assert f"objectif commun{NBSP}: mobilité hors juridiction" in preset_only.explanation_fr
+    assert "(mobilité hors juridiction) couvert par" in preset_only.explanation_fr

@@ -2,9 +2,9 @@
 
 import gc
 
+from demo.synthetic import cohort
 from mentorat.matching import MatchingRules, solve
 from mentorat.matching.blas import _controls, single_threaded
-from mentorat.matching.synthetic import cohort
 
 
 def test_the_garbage_collector_is_left_as_it_was():

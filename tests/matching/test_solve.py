@@ -3,8 +3,8 @@ import random
 
 import pytest
 
+from demo.synthetic import cohort
 from mentorat.matching import InfeasibleRules, MatchingRules, greedy, solve
-from mentorat.matching.synthetic import cohort
 
 from .people import key, mentee, mentor
 

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from demo.sample_candidates import sample_csv_bytes
 from mentorat.cli import app
 from mentorat.db import session_scope
-from mentorat.importing.sample import sample_csv_bytes
 from models import Application, AuditEvent, Person
 
 runner = CliRunner()

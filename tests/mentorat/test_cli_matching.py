@@ -10,12 +10,13 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from demo.simulation import setup_cohort
 from mentorat.cli import app
 from mentorat.db import session_scope
-from mentorat.lifecycle import runner as phases
-from mentorat.simulation import setup_cohort
 from models import Application, AuditEvent, Cohort, Pair, PairOverride
+from tasks import matching
 from tests.conftest import START
+from tests.support import phases
 
 runner = CliRunner()
 
@@ -28,7 +29,7 @@ def mentorat(*args: str) -> str:
 
 def proposed(settings) -> tuple[int, str]:  # type: ignore[no-untyped-def]
     cohort_id, _ = setup_cohort(settings, programme="mirhe", pairs=6, opens_at=START)
-    phases.advance(settings, cohort_id, "matching", START + timedelta(days=21))
+    phases.advance(settings, cohort_id, matching, START + timedelta(days=21))
     return cohort_id, "MIRHE-2027"
 
 
@@ -200,3 +201,10 @@ def test_pinning_a_pair_that_breaks_a_hard_rule_is_refused_with_the_rule(setting
     assert "appariement impossible" in result.output and "hiérarchi" in result.output
     # The proposal in place is untouched: nothing half-done.
     assert current_pairs(settings, cohort_id)
+
+
+def test_rerun_refuses_an_unknown_mode_in_french(settings):
+    _, code = proposed(settings)
+    result = runner.invoke(app, ["matching", "rerun", "--cohort", code, "--mode", "rapide"])
+    assert result.exit_code == 1
+    assert "mode « rapide » inconnu" in result.output

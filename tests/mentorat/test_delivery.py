@@ -1,5 +1,6 @@
 """The sender against a real SMTP server on localhost: a crash between claim and send, a
-server that goes away mid-batch, a 550 for one address. Nothing twice, nothing lost."""
+server that goes away mid-batch, a 550 for one address, an address on the reserved `.invalid`
+domain. Nothing twice, nothing lost."""
 
 from __future__ import annotations
 
@@ -8,26 +9,43 @@ import sys
 import threading
 import time
 from collections import Counter
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from demo.population import BOUNCE_DOMAIN, Population
+from demo.simulation import APPLY_AFTER, receive_applications, setup_cohort
 from mentorat.db import session_factory, session_scope
 from mentorat.delivery import TransientDeliveryError, claim, send_pending
-from mentorat.lifecycle import runner
-from mentorat.simulation import setup_cohort
 from models import OutboxMessage, Person
+from tasks import alerts as alerts_phase
+from tasks import call
 from tests.conftest import START
+from tests.support import phases
+
+
+def call_and_applications(settings, **options: Any) -> tuple[int, Population]:  # type: ignore[no-untyped-def]
+    """A launched cohort whose call went to everyone on its list, then whose candidates
+    applied (five days later) and were acknowledged: nothing sent yet. Each candidate has
+    two emails in the outbox, the call and the acknowledgement."""
+    applied_at = START + APPLY_AFTER
+    cohort_id, pop = setup_cohort(
+        settings, programme="jaae", pairs=10, opens_at=START, applications_at=applied_at, **options
+    )
+    phases.advance(settings, cohort_id, call, START)
+    receive_applications(settings, cohort_id, pop, applied_at)
+    phases.advance(settings, cohort_id, call, applied_at)
+    return cohort_id, pop
 
 
 @pytest.fixture
 def queued(settings):  # type: ignore[no-untyped-def]
-    """A launched cohort whose call for candidates is in the outbox (about 40 emails)."""
-    cohort_id, pop = setup_cohort(settings, programme="jaae", pairs=10, opens_at=START)
-    runner.advance(settings, cohort_id, "call", START)
+    """A launched cohort whose call and acknowledgements are in the outbox (42 emails)."""
+    cohort_id, pop = call_and_applications(settings)
     with session_scope(settings.database_url) as session:
         total = session.scalar(select(func.count()).select_from(OutboxMessage))
-    assert total and total > 30
+    assert total == 2 * len(pop.rows) + len(pop.outsiders) > 30
     return cohort_id, pop, total
 
 
@@ -131,6 +149,41 @@ def test_a_550_marks_the_address_failing_and_the_others_still_go(settings, smtp,
     assert report.bounced == 1
     assert victim not in {rcpt for r in smtp.messages for rcpt in r.recipients}
     assert len(smtp.messages) == total - 2
+
+
+def test_an_address_on_a_reserved_invalid_domain_fails_as_a_550_without_being_sent(settings, smtp):
+    # The sink refuses nothing: the sender itself refuses the .invalid address (RFC 6761),
+    # so the bounce happens whatever relay is configured (the demo relies on it).
+    cohort_id, pop = call_and_applications(settings, bounce_domain=BOUNCE_DOMAIN)
+    (victim,) = pop.bounce
+    assert victim.endswith(".invalid") and not smtp.handler.reject
+    with session_scope(settings.database_url) as session:
+        total = session.scalar(select(func.count()).select_from(OutboxMessage))
+    report = send_pending(session_factory(settings.database_url), settings)
+    with session_scope(settings.database_url) as session:
+        person = session.scalar(select(Person).where(Person.email == victim))
+        assert person is not None and person.email_status == "failing"
+        assert person.email_error and "RFC 6761" in person.email_error
+        mine = dict(
+            session.execute(
+                select(OutboxMessage.status, func.count())
+                .where(OutboxMessage.person_id == person.id)
+                .group_by(OutboxMessage.status)
+            ).all()
+        )
+    # As after a 550: the call failed, the confirmation was not even tried.
+    assert mine == {"failed": 1, "cancelled": 1}
+    assert report.bounced == 1 and report.sent == total - 2
+    assert victim not in {rcpt for r in smtp.messages for rcpt in r.recipients}
+    assert len(smtp.messages) == total - 2
+    # …and the operator is told, as for any address in failure.
+    phases.advance(settings, cohort_id, alerts_phase, START)
+    send_pending(session_factory(settings.database_url), settings)
+    alerts = [
+        r.message() for r in smtp.messages if r.message()["X-Mentorat-Step"] == "alert_bounce"
+    ]
+    assert len(alerts) == 1 and alerts[0]["To"].addresses[0].addr_spec == "rh-mentorat@exemple.fr"
+    assert victim in alerts[0].get_body(("plain",)).get_content()
 
 
 @pytest.mark.usefixtures("prefect_harness")

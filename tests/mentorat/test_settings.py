@@ -42,5 +42,5 @@ def test_production_refuses_the_development_secret(monkeypatch):
     with pytest.raises(SettingsError) as error:
         load_settings()
     assert "MENTORAT_SECRET_KEY" in str(error.value)
-    monkeypatch.setenv("MENTORAT_SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("MENTORAT_SECRET_KEY", "Zq4-vT9_mR2xLp7sK1wNc8bYh3jF6dGe0uAi5oEr")
     assert load_settings().environment == "production"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from mentorat import presets
-from mentorat.lifecycle import timeline
+from mentorat import presets, timeline
 
 OPENS = datetime(2027, 9, 6, 7, 0, tzinfo=UTC)
 
@@ -81,3 +80,28 @@ def test_every_moment_of_the_timeline_has_a_phase_to_run():
     t = mirhe(OPENS + timedelta(days=23))
     for moment in t.instants():
         assert timeline.phases_due(t, moment), moment
+
+
+def test_an_individual_session_brings_its_reminder_into_the_next_due_dates():
+    preset, _ = presets.load("mirhe")
+    opens = datetime(2027, 9, 6, 7, 0, tzinfo=UTC)
+    approved = opens + timedelta(days=24)
+    session_starts = timeline.individual_session_starts(
+        approved + timedelta(days=100), preset.supervision
+    )
+    reminder = timeline.session_reminder_at(session_starts, preset.supervision)
+    just_before = reminder - timedelta(minutes=1)
+
+    def build(approved_at, sessions):  # type: ignore[no-untyped-def]
+        return timeline.build(
+            preset.timing, preset.supervision, preset.workshop,
+            call_opens_at=opens, approved_at=approved_at, individual_sessions=sessions,
+        )  # fmt: skip
+
+    plain, with_session = build(approved, ()), build(approved, (session_starts,))
+    assert plain.next_after(just_before) != reminder  # nothing else is due at that minute
+    assert with_session.next_after(just_before) == reminder
+    assert reminder == session_starts - timedelta(days=preset.supervision.reminder_days_before)
+    assert "supervision" in timeline.phases_due(with_session, reminder)
+    # Even before the approval (a session set up by hand), its reminder is a due date.
+    assert build(None, (session_starts,)).next_after(just_before) == reminder

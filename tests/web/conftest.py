@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from mentorat.clock import SimulatedClock
+from demo.clock import SimulatedClock
 from mentorat.web import create_app
 from mentorat.web.limits import Limits
 from tests.web.world import World, build_world
@@ -58,9 +58,9 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def live(settings, clock, limits) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    from tests.web.live import serving
+    from tests.web.live import serving_pages
 
-    with serving(create_app(settings, clock=clock, limits=limits)) as base_url:
+    with serving_pages(settings, clock=clock, limits=limits) as base_url:
         yield base_url
 
 

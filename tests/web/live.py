@@ -25,9 +25,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(app: Any) -> Iterator[str]:
+def serving(app: Any, port: int | None = None) -> Iterator[str]:
     """Run `app` with uvicorn in a thread; yields its base URL."""
-    port = free_port()
+    port = port or free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     )
@@ -43,6 +43,19 @@ def serving(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@contextmanager
+def serving_pages(settings: Any, **options: Any) -> Iterator[str]:
+    """The participant pages on a free port, whose MENTORAT_PUBLIC_URL is that address (the
+    Origin check compares the browser's Origin with it); yields the base URL."""
+    from mentorat.web import create_app
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    app = create_app(settings.model_copy(update={"public_url": base}), **options)
+    with serving(app, port) as url:
+        yield url
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:

@@ -9,14 +9,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from mentorat import services
-from mentorat.clock import SimulatedClock
+from demo.clock import SimulatedClock
+from demo.simulation import setup_cohort
 from mentorat.db import session_scope
-from mentorat.lifecycle import runner
-from mentorat.simulation import setup_cohort
+from mentorat.services import applications
 from mentorat.web import create_app
 from models import Application, Cohort, Person
+from tasks import call as call_phase
 from tests.conftest import START
+from tests.support import phases
 from tests.web.pages import csrf_of, text_of
 from tests.web.world import deliver_pending
 
@@ -46,7 +47,7 @@ def call(settings):  # type: ignore[no-untyped-def]
     cohort_id, _ = setup_cohort(settings, programme="jaae", pairs=2, opens_at=START)
     with session_scope(settings.database_url) as session:
         cohort = session.get(Cohort, cohort_id)
-        services.add_call_recipients(session, cohort, [(CHLOE, "Chloé", "Dubois")], now=START)
+        applications.add_call_recipients(session, cohort, [(CHLOE, "Chloé", "Dubois")], now=START)
         person_id = session.scalar(select(Person.id).where(Person.email == CHLOE))
     clock = SimulatedClock(START + timedelta(days=2))
     with TestClient(
@@ -80,7 +81,7 @@ def test_an_application_is_stored_and_confirmed_by_email(settings, smtp, call):
         assert sorted(app.objectives.values()) == ["Management d’équipe", "Prise de poste"]
     assert "Un courriel de confirmation" in text_of(client.get(done.headers["location"]).text)
     # The stored application wakes the flow, which writes and sends the confirmation.
-    runner.advance(settings, cohort_id, "call", clock.now())
+    phases.advance(settings, cohort_id, call_phase, clock.now())
     deliver_pending(settings)
     confirmations = [m.message() for m in smtp.messages if CHLOE in m.recipients]
     assert "application_received" in [m["X-Mentorat-Kind"] for m in confirmations]
@@ -124,3 +125,32 @@ def test_after_the_call_closes_the_form_is_closed(settings, call):
     clock.set(START + timedelta(days=30))
     assert "L’appel à candidatures est clos." in text_of(client.get(link).text)
     assert client.post(link, data={**GOOD, "csrf": csrf}).status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("first_name", "Chloé\r\nBcc: tous@justice.exemple.fr", "votre prénom"),
+        ("last_name", 'Dubois\n=HYPERLINK("https://attaquant.example")', "votre nom"),
+        ("unit", "Tribunal judiciaire\rde Lyon", "votre service ou juridiction"),
+        ("phone", "01 02\u202803 04 05", "votre numéro de téléphone"),
+    ],
+)
+def test_a_line_break_in_a_one_line_field_is_refused_beside_it(
+    settings, call, field, value, message
+):
+    client, _, cohort_id, person_id = call
+    link = url(settings, person_id, cohort_id)
+    bad = client.post(link, data={**GOOD, field: value, "csrf": csrf_of(client.get(link).text)})
+    assert bad.status_code == 400 and f'id="{field}-erreur"' in bad.text
+    assert f"Saisissez {message} sur une seule ligne, sans retour à la ligne." in text_of(bad.text)
+    with session_scope(settings.database_url) as session:
+        assert session.scalar(select(Application).where(Application.person_id == person_id)) is None
+
+
+def test_a_name_like_a_formula_is_accepted_as_a_name(settings, call):
+    """Refused in the exports (written as text), not here: it may be someone's real name."""
+    client, _, cohort_id, person_id = call
+    link = url(settings, person_id, cohort_id)
+    data = {**GOOD, "last_name": "=Dubois", "csrf": csrf_of(client.get(link).text)}
+    assert client.post(link, data=data, follow_redirects=False).status_code == 303

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from mentorat import services
 from mentorat.db import session_scope
+from mentorat.services import applications
 from models import Application, CharterSignature, Cohort, EvaluationAnswer, SupervisionAttendance
 from tests.web.live import axe_violations, shot
 from tests.web.world import active_member, supervision_invitation, timeline
@@ -49,16 +49,15 @@ def test_a_mentor_signs_the_charter(world, live, phone):
 
 
 def test_a_candidate_applies_as_a_mentee(settings, browser, smtp):
-    from mentorat.clock import SimulatedClock
-    from mentorat.simulation import setup_cohort
-    from mentorat.web import create_app
+    from demo.clock import SimulatedClock
+    from demo.simulation import setup_cohort
     from tests.conftest import START
-    from tests.web.live import serving
+    from tests.web.live import serving_pages
 
     cohort_id, _ = setup_cohort(settings, programme="jaae", pairs=2, opens_at=START)
     with session_scope(settings.database_url) as session:
         cohort = session.get(Cohort, cohort_id)
-        services.add_call_recipients(
+        applications.add_call_recipients(
             session, cohort, [("chloe.dubois@exemple.fr", "Chloé", "Dubois")], now=START
         )
     from mentorat import links
@@ -71,7 +70,7 @@ def test_a_candidate_applies_as_a_mentee(settings, browser, smtp):
     path = links.make_url("", settings.secret_key, person_id, "apply", cohort_id)
     context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
     phone = context.new_page()
-    with serving(create_app(settings, clock=SimulatedClock(START + timedelta(days=1)))) as live:
+    with serving_pages(settings, clock=SimulatedClock(START + timedelta(days=1))) as live:
         phone.goto(live + path)
         check(phone, "apply-form")
         phone.get_by_label("Mentoré·e").check()

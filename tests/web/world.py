@@ -8,13 +8,15 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from mentorat import links, pairing, services
+from demo.simulation import setup_cohort
+from mentorat import links
 from mentorat.db import session_scope
-from mentorat.lifecycle import runner
+from mentorat.services import answers, cohorts, pairing
 from mentorat.settings import Settings
-from mentorat.simulation import setup_cohort
 from models import Application, CheckIn, Cohort, Pair
+from tasks import call, charter, checkins, matching, supervision, workshop
 from tests.conftest import START
+from tests.support import phases
 
 
 @dataclass
@@ -60,12 +62,12 @@ class World:
 
 def build_world(settings: Settings, pairs: int = 5) -> World:
     cohort_id, _ = setup_cohort(settings, programme="mirhe", pairs=pairs, opens_at=START)
-    runner.advance(settings, cohort_id, "call", START)
+    phases.advance(settings, cohort_id, call, START)
     with session_scope(settings.database_url) as session:
         cohort = session.get(Cohort, cohort_id)
         assert cohort is not None
-        closes = services.timeline_of(cohort).call_closes_at
-    runner.advance(settings, cohort_id, "matching", closes)
+        closes = cohorts.timeline_of(cohort).call_closes_at
+    phases.advance(settings, cohort_id, matching, closes)
     approved_at = closes + timedelta(hours=2)
     with session_scope(settings.database_url) as session:
         cohort = session.get(Cohort, cohort_id)
@@ -73,8 +75,8 @@ def build_world(settings: Settings, pairs: int = 5) -> World:
         pairing.approve(
             session, cohort, now=approved_at, actor="operator:test", reason="proposition relue"
         )
-    for phase in ("matching", "charter"):
-        runner.advance(settings, cohort_id, phase, approved_at)
+    for phase in (matching, charter):
+        phases.advance(settings, cohort_id, phase, approved_at)
     with session_scope(settings.database_url) as session:
         ids = list(
             session.scalars(
@@ -88,7 +90,7 @@ def build_world(settings: Settings, pairs: int = 5) -> World:
             pair = session.get(Pair, pair_id)
             assert pair is not None
             for app in (pair.mentor, pair.mentee):
-                services.sign_pair_charter(
+                answers.sign_pair_charter(
                     session,
                     pair_id,
                     app.id,
@@ -98,9 +100,9 @@ def build_world(settings: Settings, pairs: int = 5) -> World:
                 )
         cohort = session.get(Cohort, cohort_id)
         assert cohort is not None
-        t = services.timeline_of(cohort)
+        t = cohorts.timeline_of(cohort)
     month = t.checkins[0]
-    runner.advance(settings, cohort_id, "checkins", month.due_at)
+    phases.advance(settings, cohort_id, checkins, month.due_at)
     return World(settings, cohort_id, ids[0], approved_at, month.due_at, month.closes_at)
 
 
@@ -108,7 +110,7 @@ def timeline(world: World):  # type: ignore[no-untyped-def]
     with session_scope(world.settings.database_url) as session:
         cohort = session.get(Cohort, world.cohort_id)
         assert cohort is not None
-        return services.timeline_of(cohort)
+        return cohorts.timeline_of(cohort)
 
 
 def supervision_invitation(world: World) -> tuple[int, int, datetime]:
@@ -117,7 +119,7 @@ def supervision_invitation(world: World) -> tuple[int, int, datetime]:
     from models import SupervisionAttendance
 
     invite_at = timeline(world).sessions[0].invite_at
-    runner.advance(world.settings, world.cohort_id, "supervision", invite_at)
+    phases.advance(world.settings, world.cohort_id, supervision, invite_at)
     with session_scope(world.settings.database_url) as session:
         att = session.scalars(
             select(SupervisionAttendance).order_by(SupervisionAttendance.id)
@@ -133,7 +135,7 @@ def workshop_invitation(world: World) -> tuple[int, int, datetime]:
     from models import WorkshopInvitation
 
     at = timeline(world).evaluation_closes_at
-    runner.advance(world.settings, world.cohort_id, "workshop", at)
+    phases.advance(world.settings, world.cohort_id, workshop, at)
     with session_scope(world.settings.database_url) as session:
         inv = session.scalars(select(WorkshopInvitation).order_by(WorkshopInvitation.id)).first()
         assert inv is not None

@@ -1,5 +1,5 @@
 """The application form of the call for candidates. The confirmation email is the cohort
-flow's: saving the application wakes it (services.save_application queues the event)."""
+flow's: saving the application wakes it (applications.save_application queues the event)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi.responses import Response
 
-from mentorat import services
+from mentorat.services import applications, cohorts
 from mentorat.web.forms import Form, tags
 from mentorat.web.visit import Visit
 
@@ -81,7 +81,7 @@ def _values(visit: Visit) -> dict[str, Any]:
 
 
 def _page(visit: Visit, **ctx: Any) -> Response:
-    t = services.timeline_of(visit.target.cohort)
+    t = cohorts.timeline_of(visit.target.cohort)
     return visit.page(
         "apply.html",
         regions=REGIONS,
@@ -96,24 +96,21 @@ def show(visit: Visit, answer: str | None, saved: bool) -> Response:
     return _page(visit, values=_values(visit), saved=saved)
 
 
-def submit(visit: Visit, data: Any) -> Response:
-    if not visit.is_open:
-        return visit.closed()
-    limits = visit.limits
-    form = Form(data, limits)
-    existing = visit.target.application
-    role = (
-        existing.role
-        if existing is not None
-        else form.choice(
+def read(form: Form, role: str | None, *, ask_email: bool = False) -> dict[str, Any]:
+    """The application's fields as `applications.save_application` takes them (the address
+    too when `ask_email`: the open form), with the errors in `form.result`. `role` is the
+    one already chosen, if any."""
+    limits = form.limits
+    if role is None:
+        role = form.choice(
             "role", ROLES, message="Indiquez si vous candidatez comme mentor ou comme mentoré·e."
         )
-    )
     form.result.values["role"] = role
-    first = form.text("first_name", required=True, max_len=120, label="votre prénom")
-    last = form.text("last_name", required=True, max_len=120, label="votre nom")
-    phone = form.text("phone", max_len=40)
-    unit = form.text("unit", required=True, label="votre service ou juridiction")
+    first = form.line("first_name", required=True, max_len=120, label="votre prénom")
+    last = form.line("last_name", required=True, max_len=120, label="votre nom")
+    email = form.email("email", required=True) if ask_email else None
+    phone = form.line("phone", max_len=40, label="votre numéro de téléphone")
+    unit = form.line("unit", required=True, label="votre service ou juridiction")
     region = form.choice(
         "region",
         {r: r for r in REGIONS + OVERSEAS},
@@ -140,35 +137,46 @@ def submit(visit: Visit, data: Any) -> Response:
         errors["objectives"] = "Indiquez de un à cinq objectifs, un par ligne."
     if not consent:
         errors["consent"] = "Cochez la case pour accepter l’utilisation de vos informations."
-    if errors:
+    fields: dict[str, Any] = {
+        "first_name": first,
+        "last_name": last,
+        "phone": phone or None,
+        "role": role,
+        "unit": unit,
+        "region": region,
+        "overseas": region in OVERSEAS,
+        "manager_email": manager,
+        "formats": formats,
+        "availability": availability,
+        "languages": ["fr"],
+        "career_stage": stage,
+        "seniority_years": seniority,
+        "objectives": tags(objectives),
+        "expertise": tags(expertise) if role == "mentor" else {},
+        "capacity": capacity if role == "mentor" else 1,
+        "expectations": expectations,
+        "gender": None,
+        "preferred_mentor_gender": None,
+        "post_start_date": None,
+    }
+    if ask_email:
+        fields["email"] = email
+    return fields
+
+
+def submit(visit: Visit, data: Any) -> Response:
+    if not visit.is_open:
+        return visit.closed()
+    form = Form(data, visit.limits)
+    existing = visit.target.application
+    fields = read(form, existing.role if existing is not None else None)
+    if form.result.errors:
         values = {**_values(visit), **form.result.values}
-        return _page(visit, status=400, values=values, errors=errors)
-    services.save_application(
+        return _page(visit, status=400, values=values, errors=form.result.errors)
+    applications.save_application(
         visit.session,
         visit.target.cohort,
-        {
-            "email": visit.target.person.email,
-            "first_name": first,
-            "last_name": last,
-            "phone": phone or None,
-            "role": role,
-            "unit": unit,
-            "region": region,
-            "overseas": region in OVERSEAS,
-            "manager_email": manager,
-            "formats": formats,
-            "availability": availability,
-            "languages": ["fr"],
-            "career_stage": stage,
-            "seniority_years": seniority,
-            "objectives": tags(objectives),
-            "expertise": tags(expertise) if role == "mentor" else {},
-            "capacity": capacity if role == "mentor" else 1,
-            "expectations": expectations,
-            "gender": None,
-            "preferred_mentor_gender": None,
-            "post_start_date": None,
-        },
+        {"email": visit.target.person.email, **fields},
         channel="web",
         now=visit.now,
         actor=f"person:{visit.target.person.id}",

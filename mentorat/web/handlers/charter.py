@@ -8,23 +8,25 @@ from typing import Any
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from mentorat import services
+from mentorat.services import answers, cohorts
 from mentorat.web.forms import NBSP, Form, fold
 from mentorat.web.visit import Visit
 from models import CharterSignature, CharterVersion
 
 
 def _signature(visit: Visit) -> CharterSignature | None:
+    pair, app = visit.target.entity, visit.target.application
+    assert app is not None  # a charter link always names the signer's application
     return visit.session.scalar(
         select(CharterSignature).where(
-            CharterSignature.pair_id == visit.target.entity.id,
-            CharterSignature.application_id == visit.target.application.id,
+            CharterSignature.pair_id == pair.id, CharterSignature.application_id == app.id
         )
-    )  # type: ignore[union-attr]
+    )
 
 
 def _partner(visit: Visit) -> Any:
     pair, app = visit.target.entity, visit.target.application
+    assert app is not None
     return pair.mentee if app.id == pair.mentor_application_id else pair.mentor
 
 
@@ -51,7 +53,7 @@ def _page(
         saved=saved,
         errors=errors or {},
         values=values or {"signed_name": "", "agree": False},
-        deadline_charter=services.timeline_of(visit.target.cohort).charter_deadline,
+        deadline_charter=cohorts.timeline_of(visit.target.cohort).charter_deadline,
     )
 
 
@@ -64,7 +66,7 @@ def submit(visit: Visit, data: Any) -> Response:
         return visit.saved()  # signed already: a signature is never replaced
     form = Form(data, visit.limits)
     agree = form.flag("agree")
-    name = form.text("signed_name", required=True, label="vos prénom et nom")
+    name = form.line("signed_name", required=True, label="vos prénom et nom")
     person = visit.target.person
     if not agree:
         form.result.errors["agree"] = "Cochez la case pour confirmer votre engagement."
@@ -79,10 +81,12 @@ def submit(visit: Visit, data: Any) -> Response:
         )
     if not form.result.ok:
         return _page(visit, status=400, errors=form.result.errors, values=form.result.values)
-    services.sign_pair_charter(
+    app = visit.target.application
+    assert app is not None  # a charter link always names the signer's application
+    answers.sign_pair_charter(
         visit.session,
         visit.target.entity.id,
-        visit.target.application.id,  # type: ignore[union-attr]
+        app.id,
         signed_name=name,
         channel="web",
         now=visit.now,

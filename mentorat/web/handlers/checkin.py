@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi.responses import Response
 
-from mentorat import services
+from mentorat.services import answers
 from mentorat.web.forms import Form
 from mentorat.web.visit import Visit
 
@@ -69,7 +69,7 @@ def submit(visit: Visit, data: Any) -> Response:
             "checkin.html", status=400, row=row, quick=None, errors=checked.errors, values=values
         )
     channel = "web-quick" if data.get("quick") else "web"
-    services.record_checkin(
+    answers.record_checkin(
         visit.session,
         row.id,
         met=bool(met),

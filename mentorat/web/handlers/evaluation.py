@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from mentorat import services
+from mentorat.services import answers
 from mentorat.web.forms import Form
 from mentorat.web.visit import Visit
 from models import EvaluationAnswer
@@ -74,7 +74,7 @@ def submit(visit: Visit, data: Any) -> Response:
             errors=form.result.errors,
         )
     assert objectives is not None and satisfaction is not None and recommend is not None
-    services.submit_evaluation(
+    answers.submit_evaluation(
         visit.session,
         visit.target.entity.id,
         objectives_reached=objectives,

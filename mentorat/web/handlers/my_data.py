@@ -8,8 +8,7 @@ from typing import Any
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from mentorat import services
-from mentorat.web import notices
+from mentorat.services import notices, personal_data
 from mentorat.web.forms import Form
 from mentorat.web.visit import Visit
 from models import ErasureRequest
@@ -24,12 +23,12 @@ def _pending(visit: Visit) -> ErasureRequest | None:
 
 
 def show(visit: Visit, answer: str | None, saved: bool) -> Response:
-    data = services.personal_data(visit.session, visit.target.person.id)
+    data = personal_data.personal_data(visit.session, visit.target.person.id)
     return visit.page("my_data.html", data=data, erasure=_pending(visit), saved=saved)
 
 
 def download(visit: Visit) -> Response:
-    data = services.personal_data(visit.session, visit.target.person.id)
+    data = personal_data.personal_data(visit.session, visit.target.person.id)
     body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
     return Response(
         body,
@@ -44,36 +43,28 @@ def submit(visit: Visit, data: Any) -> Response:
         return visit.page(
             "my_data.html",
             status=400,
-            data=services.personal_data(visit.session, visit.target.person.id),
+            data=personal_data.personal_data(visit.session, visit.target.person.id),
             erasure=_pending(visit),
             errors={"confirm_erasure": "Cochez la case pour confirmer la demande."},
         )
     person, cohort = visit.target.person, visit.target.cohort
-    request, new = services.request_erasure(
+    request, new = personal_data.request_erasure(
         visit.session, person.id, cohort_id=cohort.id, channel="web", now=visit.now
     )
     if new:
-        first, _, last = cohort.operator_name.partition(" ")
-        notices.queue(
+        notices.queue_for_operator(
             visit.session,
             visit.settings,
+            cohort,
             kind="erasure_request",
-            key=f"web:erasure:p{person.id}:{request.id}",
-            to_addr=cohort.operator_email,
-            cohort_id=cohort.id,
-            person_id=None,
+            occurrence=request.id,
             now=visit.now,
-            ctx={
-                "recipient": {"first_name": first, "last_name": last},
-                "programme": {"short_name": cohort.programme.short_name},
-                "cohort": {"code": cohort.code},
-                "person": {
-                    "first_name": person.first_name,
-                    "last_name": person.last_name,
-                    "email": person.email,
-                },
-                "requested_at": visit.now,
+            person={
+                "first_name": person.first_name,
+                "last_name": person.last_name,
+                "email": person.email,
             },
+            requested_at=visit.now,
         )
         visit.after_commit.append(lambda: notices.deliver(visit.settings, cohort.id))
     return visit.saved()

@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi.responses import Response
 
-from mentorat import services
 from mentorat.mail import invitation_ics
+from mentorat.services import answers, cohorts, programmes
 from mentorat.web.forms import Form
 from mentorat.web.visit import Visit
 from models import SupervisionSession
@@ -34,8 +34,8 @@ def event(visit: Visit) -> dict[str, Any]:
             "uid": f"supervision-{meeting.id}-{target.entity.id}",
             "organizer": target.cohort.supervisor_email,
         }
-    t = services.timeline_of(target.cohort)
-    parts = services.programme_parts(target.cohort.programme)
+    t = cohorts.timeline_of(target.cohort)
+    parts = programmes.programme_parts(target.cohort.programme)
     return {
         "title": parts.workshop.title,
         "starts_at": t.workshop_starts_at,
@@ -68,11 +68,11 @@ def submit(visit: Visit, data: Any) -> Response:
             errors=form.result.errors,
         )
     if visit.target.purpose == "supervision":
-        services.rsvp_supervision(
+        answers.rsvp_supervision(
             visit.session, visit.target.entity.id, coming=coming, now=visit.now
         )
     else:
-        services.rsvp_workshop(visit.session, visit.target.entity.id, coming=coming, now=visit.now)
+        answers.rsvp_workshop(visit.session, visit.target.entity.id, coming=coming, now=visit.now)
     return visit.saved()
 
 

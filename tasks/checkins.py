@@ -1,0 +1,257 @@
+"""Six monthly check-ins: request, one reminder, close; escalate after missed months or on
+a request for help (the supervisor is told, and the mentor is offered an individual session)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from prefect import task
+from sqlalchemy import Row, or_, select
+
+from mentorat.outbox import Letter, existing_keys, letter_key, person_letter
+from mentorat.settings import get_settings
+from mentorat.timeline import CheckInMonth
+from models import Application, CheckIn, Pair
+from tasks import supervision
+from tasks.context import PhaseContext, run_phase
+from tasks.policy import PHASE_TASK
+
+# Runs once the operator has approved the pairs.
+AFTER_APPROVAL = True
+
+
+@task(name="monthly-check-ins", **PHASE_TASK)
+def monthly_checkins(cohort_id: int, now: datetime) -> dict[str, Any]:
+    return run_phase(get_settings(), cohort_id, now, advance, after_approval=AFTER_APPROVAL)
+
+
+def _ensure_rows(
+    ctx: PhaseContext,
+    month: CheckInMonth,
+    pairs: Sequence[Row[tuple[int, int, int, datetime | None]]],
+) -> None:
+    existing = set(
+        ctx.session.execute(
+            select(CheckIn.pair_id, CheckIn.application_id).where(
+                CheckIn.cohort_id == ctx.cohort.id, CheckIn.month == month.month
+            )
+        )
+    )
+    for pair in pairs:
+        # A pair that signed late joins from the first month due after it became active.
+        if pair.activated_at is None or pair.activated_at > month.due_at:
+            continue
+        for app_id in (pair.mentor_application_id, pair.mentee_application_id):
+            if (pair.id, app_id) not in existing:
+                ctx.session.add(
+                    CheckIn(
+                        cohort_id=ctx.cohort.id,
+                        pair_id=pair.id,
+                        application_id=app_id,
+                        month=month.month,
+                        due_at=month.due_at,
+                        closes_at=month.closes_at,
+                        status="open",
+                    )
+                )
+    ctx.session.flush()
+
+
+def advance(ctx: PhaseContext) -> None:
+    t = ctx.timeline
+    due = [m for m in t.checkins if m.due_at <= ctx.now]
+    if not due:
+        return
+    last = t.checkins[-1]
+    if ctx.now > last.closes_at and not _any_open(ctx):
+        return  # all six months are closed and their escalations written
+    ctx.cohort.phase = "checkins"
+    # Plain rows, not ORM pairs: this runs at every due date of a cohort of thousands.
+    pairs = ctx.session.execute(
+        select(
+            Pair.id, Pair.mentor_application_id, Pair.mentee_application_id, Pair.activated_at
+        ).where(Pair.cohort_id == ctx.cohort.id, Pair.status == "active")
+    ).all()
+    apps_by_id = {a.id: a for a in ctx.applications()}
+    partner_of: dict[int, Application] = {}
+    mentor_of: dict[int, Application] = {}
+    for pair in pairs:
+        mentor, mentee = (
+            apps_by_id[pair.mentor_application_id],
+            apps_by_id[pair.mentee_application_id],
+        )
+        partner_of[mentor.id], partner_of[mentee.id] = mentee, mentor
+        mentor_of[mentor.id] = mentor_of[mentee.id] = mentor
+    for month in due:
+        _ensure_rows(ctx, month, pairs)
+        rows = list(
+            ctx.session.scalars(
+                select(CheckIn)
+                .where(CheckIn.cohort_id == ctx.cohort.id, CheckIn.month == month.month)
+                .order_by(CheckIn.id)
+            )
+        )
+        apps = {a.id: a for a in ctx.applications()}
+
+        def letters(
+            kind: str,
+            step: str,
+            only_open: bool,
+            rows: list[CheckIn] = rows,
+            month: CheckInMonth = month,
+            apps: dict[int, Application] = apps,
+        ) -> list[Letter]:
+            written = existing_keys(ctx.session, ctx.cohort.id, step)
+            out: list[Letter] = []
+            for row in rows:
+                if only_open and row.status != "open":
+                    continue
+                app = apps[row.application_id]
+                if letter_key(ctx.cohort.id, step, f"p{app.person_id}", row.id) in written:
+                    continue
+                form = ctx.url(app.person_id, "checkin", row.id)
+                out.append(
+                    person_letter(
+                        kind,
+                        step,
+                        row.id,
+                        app.person,
+                        role=app.role,
+                        month=month.month,
+                        partner={"first_name": partner_of[app.id].person.first_name},
+                        deadline=month.closes_at,
+                        urls={
+                            "met": f"{form}?reponse=vu",
+                            "not_met": f"{form}?reponse=pas-vu",
+                            "need_help": f"{form}?reponse=aide",
+                            "form": form,
+                        },
+                    )
+                )
+                out[-1].reply_purpose = "checkin"
+            return out
+
+        # A request or a reminder after the month has closed would ask for nothing.
+        if ctx.now < month.closes_at:
+            ctx.send(
+                letters("checkin_request", f"checkin{month.month}", only_open=False),
+                "checkin_request",
+            )
+        if month.reminder_at <= ctx.now < month.closes_at:
+            ctx.send(
+                letters("checkin_reminder", f"checkin{month.month}_reminder", only_open=True),
+                "checkin_reminder",
+            )
+        if ctx.now >= month.closes_at:
+            for row in rows:
+                if row.status == "open":
+                    row.status = "missed"
+                    ctx.counts["checkin_missed"] += 1
+    ctx.session.flush()
+    _escalate(ctx, partner_of, mentor_of)
+
+
+def _any_open(ctx: PhaseContext) -> bool:
+    return (
+        ctx.session.scalar(
+            select(CheckIn.id)
+            .where(CheckIn.cohort_id == ctx.cohort.id, CheckIn.status == "open")
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _escalate(
+    ctx: PhaseContext,
+    partner_of: dict[int, Application],
+    mentor_of: dict[int, Application],
+) -> None:
+    # Only the rows that can escalate: missed months and requests for help.
+    rows = list(
+        ctx.session.scalars(
+            select(CheckIn)
+            .where(
+                CheckIn.cohort_id == ctx.cohort.id,
+                or_(CheckIn.status == "missed", CheckIn.need_help.is_(True)),
+            )
+            .order_by(CheckIn.application_id, CheckIn.month)
+        )
+    )
+    if not rows:
+        return
+    apps = {a.id: a for a in ctx.applications()}
+    threshold = ctx.parts.timing.escalate_after_missed
+    done = existing_keys(ctx.session, ctx.cohort.id, "escalation_help") | existing_keys(
+        ctx.session, ctx.cohort.id, "escalation_missed"
+    )
+
+    def escalation(
+        step: str,
+        occurrence: str,
+        app: Application,
+        reason: str,
+        month: int,
+        missed: list[int],
+        message: str | None,
+    ) -> None:
+        if letter_key(ctx.cohort.id, step, "sup", occurrence) in done:
+            return
+        partner = partner_of.get(app.id)
+        letter = ctx.supervisor_letter(
+            "escalation",
+            step,
+            occurrence,
+            reason=reason,
+            month=month,
+            missed_months=missed,
+            message=message,
+            person={
+                "first_name": app.person.first_name,
+                "last_name": app.person.last_name,
+                "role": app.role,
+                "email": app.person.email,
+            },
+            partner={
+                "first_name": partner.person.first_name if partner else "",
+                "last_name": partner.person.last_name if partner else "",
+            },
+        )
+        if ctx.send([letter], "escalation") and app.id in mentor_of:
+            supervision.offer_individual_session(ctx, mentor_of[app.id], reason=step)
+
+    by_app: dict[int, list[CheckIn]] = defaultdict(list)
+    for row in rows:
+        by_app[row.application_id].append(row)
+    for app_id, months in by_app.items():
+        app = apps[app_id]
+        streak: list[int] = []
+        for row in months:
+            if row.need_help:
+                escalation(
+                    "escalation_help",
+                    str(row.id),
+                    app,
+                    "help_requested",
+                    row.month,
+                    [],
+                    row.help_message,
+                )
+            if row.status != "missed":
+                continue
+            consecutive = bool(streak) and row.month == streak[-1] + 1
+            streak = [*streak, row.month] if consecutive else [row.month]
+            # Escalate once per streak, when it reaches the programme's threshold.
+            if len(streak) == threshold:
+                escalation(
+                    "escalation_missed",
+                    f"{app_id}-{row.month}",
+                    app,
+                    "missed_checkins",
+                    row.month,
+                    list(streak),
+                    None,
+                )
