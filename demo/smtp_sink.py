@@ -2,7 +2,8 @@
 
 It is a real server (aiosmtpd) on localhost. Messages are kept in memory and, when a folder
 is given, written as .eml files. Addresses listed in `reject` get a permanent 550, as a
-relay answers for an address that does not exist.
+relay answers for an address that does not exist, and those in `full` a 450 (mailbox full
+for now), which the sender tries again later.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class Received:
 class SinkHandler:
     folder: Path | None = None
     reject: set[str] = field(default_factory=set)
+    # Mailboxes full for now: 450 at RCPT (the sender tries again later).
+    full: set[str] = field(default_factory=set)
     messages: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -45,6 +48,8 @@ class SinkHandler:
     ) -> str:
         if address.lower() in self.reject:
             return "550 5.1.1 Mailbox does not exist"
+        if address.lower() in self.full:
+            return "450 4.2.2 Mailbox full, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -9,12 +9,14 @@ from datetime import datetime
 from typing import Any
 
 from prefect import task
-from sqlalchemy import Row, or_, select
+from sqlalchemy import Row, or_, select, update
 
+from mentorat.mail.dates import date_fr
+from mentorat.mail.words import role_fr
 from mentorat.outbox import Letter, existing_keys, letter_key, person_letter
 from mentorat.settings import get_settings
 from mentorat.timeline import CheckInMonth
-from models import Application, CheckIn, Pair
+from models import Application, CheckIn, OutboxMessage, Pair
 from tasks import supervision
 from tasks.context import PhaseContext, run_phase
 from tasks.policy import PHASE_TASK
@@ -146,12 +148,92 @@ def advance(ctx: PhaseContext) -> None:
                 "checkin_reminder",
             )
         if ctx.now >= month.closes_at:
-            for row in rows:
-                if row.status == "open":
-                    row.status = "missed"
-                    ctx.counts["checkin_missed"] += 1
+            _close_month(ctx, month, rows, apps)
     ctx.session.flush()
     _escalate(ctx, partner_of, mentor_of)
+
+
+def _close_month(
+    ctx: PhaseContext, month: CheckInMonth, rows: list[CheckIn], apps: dict[int, Application]
+) -> None:
+    """Close a month: its request and reminder still waiting in the outbox (held back by a
+    mail server down, or by Mentorat itself down) are withdrawn, as they would ask for an
+    answer before a past date. Whoever was asked and did not answer missed the month; whoever
+    was never asked did not ("unasked": no escalation), and the operator is told once."""
+    if not any(row.status == "open" for row in rows):
+        return  # closed at an earlier run
+    steps = (f"checkin{month.month}", f"checkin{month.month}_reminder")
+    withdrawn = ctx.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.cohort_id == ctx.cohort.id,
+            OutboxMessage.step.in_(steps),
+            OutboxMessage.status == "pending",
+        )
+        .values(
+            status="cancelled",
+            last_error="retiré : le point mensuel était clos avant que le message parte",
+            next_attempt_at=None,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if withdrawn:
+        ctx.counts["checkin_withdrawn"] += withdrawn
+    # The request reached the mail server (or was refused by it, which the bounce alert says).
+    asked = set(
+        ctx.session.scalars(
+            select(OutboxMessage.person_id).where(
+                OutboxMessage.cohort_id == ctx.cohort.id,
+                OutboxMessage.step == steps[0],
+                OutboxMessage.status.in_(("sent", "sending", "failed")),
+            )
+        )
+    )
+    unasked: list[Application] = []
+    for row in rows:
+        if row.status != "open":
+            continue
+        app = apps[row.application_id]
+        if app.person_id in asked:
+            row.status = "missed"
+            ctx.counts["checkin_missed"] += 1
+        else:
+            row.status = "unasked"
+            unasked.append(app)
+    if unasked:
+        ctx.counts["checkin_unasked"] += len(unasked)
+        ctx.send([_unasked_alert(ctx, month, unasked)], "operator_alert")
+
+
+# Names listed in the operator's alert; beyond, a count.
+UNASKED_LISTED = 20
+
+
+def _unasked_alert(ctx: PhaseContext, month: CheckInMonth, unasked: list[Application]) -> Letter:
+    count = len(unasked)
+    who = (
+        "1\u00a0participant n’a pas reçu"
+        if count == 1
+        else f"{count}\u00a0participants n’ont pas reçu"
+    )
+    names = [
+        f"{app.person.first_name} {app.person.last_name} ({role_fr(app.role)})"
+        for app in unasked[:UNASKED_LISTED]
+    ]
+    if count > UNASKED_LISTED:
+        names.append(f"et {count - UNASKED_LISTED}\u00a0autres")
+    return ctx.operator_letter(
+        "alert_checkin_unasked",
+        month.month,
+        kind="checkin_unasked",
+        title=f"Point mensuel n°\u00a0{month.month} clos sans avoir été demandé",
+        lines=[
+            f"{who} la demande du point mensuel n°\u00a0{month.month} avant sa clôture, le "
+            f"{date_fr(month.closes_at)}\u00a0: elle n’a pas pu partir à temps (serveur de "
+            "messagerie indisponible, boîte de réception pleine ou Mentorat arrêté).",
+            f"Personnes concernées\u00a0: {', '.join(names)}.",
+        ],
+    )
 
 
 def _any_open(ctx: PhaseContext) -> bool:

@@ -18,6 +18,7 @@ ALERT_LABELS = {
     "run_failed": "Exécution de la cohorte interrompue",
     "cohort_revived": "Cohorte relancée",
     "deferred": "Message en attente chez le destinataire",
+    "checkin_unasked": "Point mensuel non demandé",
     "generic": "Information",
 }
 

@@ -126,6 +126,7 @@ def cohort_rows(session: Session, cohort: Cohort, now: datetime | None = None) -
         ("answered", "points mensuels répondus"),
         ("open", "points mensuels ouverts"),
         ("missed", "points mensuels manqués"),
+        ("unasked", "points mensuels clos sans avoir été demandés"),
     ):
         rows.append(
             Row(

@@ -31,6 +31,7 @@ from pathlib import Path
 import httpx
 import pytest
 from prefect.client.orchestration import SyncPrefectClient
+from prefect.client.schemas.objects import FlowRun
 from sqlalchemy import func, select
 
 from demo.simulation import setup_cohort
@@ -160,6 +161,7 @@ def test_a_launched_cohort_runs_from_the_call_to_the_workshop_by_itself(deployed
             assert time.monotonic() - started < 30  # bench/ measures it on a quiet machine
             drive(url, env, sink, cohort_id, people, killer)
             wait_for_the_mailbox(mailbox)
+            wait_for_the_runs(deployed_server.api, logs)
         finally:
             people.stop()
             killer.stop()
@@ -390,7 +392,7 @@ def check_every_answer(url: str, cohort_id: int, people: Participants) -> None:
     )
 
 
-def check_the_runs(api: str, crashed: int) -> None:
+def read_the_runs(api: str) -> list[FlowRun]:
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -399,17 +401,32 @@ def check_the_runs(api: str, crashed: int) -> None:
 
         client: SyncPrefectClient
         with get_client(sync_client=True) as client:
-            # The run that closed the cohort may still be finishing (labelling itself).
-            deadline = time.monotonic() + 90
-            while True:
-                runs = client.read_flow_runs(
-                    flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=[f"cohort:{CODE}"])),
-                    limit=200,
+            return client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=[f"cohort:{CODE}"])),
+                limit=200,
+            )
+
+
+def wait_for_the_runs(api: str, logs: Path) -> None:
+    """The run that closed the cohort goes on a little after `closed` is written (delivery,
+    the dashboard, naming itself): wait for it while the workers are still up, or stopping
+    them would leave it RUNNING on the server for ever."""
+    deadline = time.monotonic() + 180
+    while True:
+        busy = [r for r in read_the_runs(api) if r.state_type and r.state_type.value in BUSY]
+        if not busy:
+            return
+        if time.monotonic() > deadline:
+            for name in ("worker-a", "worker-b"):
+                print(
+                    f"\n{name}'s log:\n{(logs / f'{name}.log').read_text(errors='replace')[-8000:]}"
                 )
-                busy = [r for r in runs if r.state_type and r.state_type.value in BUSY]
-                if not busy or time.monotonic() > deadline:
-                    break
-                time.sleep(2)
+            pytest.fail(f"runs still busy 180 s after the cohort closed: {[r.name for r in busy]}")
+        time.sleep(2)
+
+
+def check_the_runs(api: str, crashed: int) -> None:
+    runs = read_the_runs(api)
     states = Counter(r.state_type.value if r.state_type else "?" for r in runs)
     print(f"\nflow runs of {CODE} on the server: {len(runs)} {dict(states)}")
     names = sorted(r.name for r in runs)
