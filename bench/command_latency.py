@@ -13,7 +13,8 @@ Prints the machine and its load, per command the median and every wall time (whe
 under the 2 s goal of issue 8) and the median CPU time of the process (user + system: on a
 shared machine the wall clock also measures the other jobs, the CPU time much less).
 
-    .venv/bin/python bench/command_latency.py --repeat 5
+    .venv/bin/python bench/command_latency.py --repeat 5 [--database postgresql]
+        [--profile /tmp/profiles]   # then: python -m pstats /tmp/profiles/cohort-launch
 
 Measured on 2026-12-03 (vm, Linux x86_64, 2 CPU shared with other jobs, load average 3 to 4;
 Prefect server on SQLite), median of 5, wall clock / CPU time. Before (commit 2416790, which
@@ -98,6 +99,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--pairs", type=int, default=20)
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument(
+        "--profile", type=Path, help="also run each command once under cProfile, into this folder"
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still stop the server
     if args.database == "postgresql" and not os.environ.get("MENTORAT_TEST_DATABASE_URL"):
@@ -140,7 +144,8 @@ def set_up(args: argparse.Namespace, env: dict[str, str], url: str) -> tuple[lis
     get_settings.cache_clear()
     settings = get_settings()
     now = datetime.now(UTC).replace(microsecond=0)
-    count = args.repeat + 1  # the last one for the -X importtime run
+    # One more for the -X importtime run, and one for the cProfile run.
+    count = args.repeat + 1 + (1 if args.profile else 0)
     began = time.perf_counter()
     to_launch, to_approve = [], []
     for n in range(count):
@@ -171,6 +176,13 @@ def set_up(args: argparse.Namespace, env: dict[str, str], url: str) -> tuple[lis
         flush=True,
     )
     return to_launch, to_approve[:-1], to_approve[-1:]
+
+
+def profiled(args: list[str], env: dict[str, str], out: Path) -> None:
+    """One run under cProfile (`python -m pstats OUT` reads it)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "cProfile", "-o", str(out), *args]
+    subprocess.run(command, env=env, cwd=ROOT, capture_output=True, timeout=300, check=False)
 
 
 def bench(args: argparse.Namespace, env: dict[str, str], url: str) -> None:
@@ -205,6 +217,9 @@ def bench(args: argparse.Namespace, env: dict[str, str], url: str) -> None:
             output = done.stdout + done.stderr
         timed = Timed(label, walls, codes, output)
         which = imported([str(BIN / "mentorat"), *words(args.repeat)], env)
+        if args.profile:
+            name = label.removeprefix("mentorat ").replace(" ", "-").replace("--", "")
+            profiled([str(BIN / "mentorat"), *words(args.repeat + 1)], env, args.profile / name)
         results.append((timed, cpus, which))
         print(f"{timed.line()}; CPU median {statistics.median(cpus):.2f} s; {which}", flush=True)
         if set(codes) != {0}:

@@ -14,7 +14,7 @@ from mentorat.mail.ics import event_of, invitation_ics
 from mentorat.mail.kinds import INVITATION_KINDS
 from mentorat.mail.message import Attachment, build_message
 from mentorat.mail.message_id import make_message_id
-from mentorat.mail.render import render
+from mentorat.mail.rendering import render
 from mentorat.mail.typography import faults, visible_text
 
 DOMAIN = "mentorat.exemple.fr"

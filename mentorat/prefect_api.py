@@ -194,6 +194,14 @@ def _detail(response: httpx.Response) -> str:
     return str(detail or response.reason_phrase)
 
 
+def _refuse_tls(request: httpx.Request) -> None:
+    if request.url.scheme != "http":
+        raise PrefectApiError(
+            "le serveur Prefect redirige vers HTTPS : donnez l’adresse en https:// "
+            "dans PREFECT_API_URL"
+        )
+
+
 class PrefectApi:
     """A short-lived client: `with PrefectApi() as api: api.get(...)`."""
 
@@ -204,11 +212,15 @@ class PrefectApi:
         self.connection = found
         self._csrf_client = str(uuid.uuid4())
         self._csrf: dict[str, str] = {}  # asked for at the first refusal, then kept
+        plain = found.url.startswith("http://")
         try:
             self._client = httpx.Client(
                 base_url=found.url,
                 headers={**found.headers, "Accept": "application/json"},
-                verify=found.verify,
+                # Plain HTTP needs no TLS context (building one, certificates loaded, is a
+                # tenth of a second of every command); a redirect to HTTPS is then refused.
+                verify=False if plain else found.verify,
+                event_hooks={"request": [_refuse_tls]} if plain else {},
                 timeout=found.timeout,
                 follow_redirects=True,
             )

@@ -8,19 +8,19 @@ from typing import TYPE_CHECKING
 
 from mentorat.lazy import lazy_exports
 
-# `render` now, not when first used: importing the submodule `mentorat.mail.render` binds
-# that name to the module, which a later `from mentorat.mail import render` would then get.
-from mentorat.mail.render import Rendered, render
-
 if TYPE_CHECKING:
     from mentorat.mail.ics import event_of, invitation_ics
     from mentorat.mail.kinds import INVITATION_KINDS, KINDS
     from mentorat.mail.message import Attachment, build_message
     from mentorat.mail.message_id import make_message_id
+    from mentorat.mail.rendering import Rendered, render
 
-# Imported when first used: the command line only needs `mentorat.mail.dates`, not
-# icalendar and the MIME builder.
+# Imported when first used: the command line only needs `mentorat.mail.dates`, not Jinja,
+# icalendar and the MIME builder. (The renderer's module is `rendering`, not `render`: a
+# submodule named as an export would shadow it once imported.)
 _HOME = {
+    "render": "rendering",
+    "Rendered": "rendering",
     "event_of": "ics",
     "invitation_ics": "ics",
     "INVITATION_KINDS": "kinds",

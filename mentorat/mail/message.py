@@ -7,7 +7,7 @@ from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime
 
 from mentorat.mail.dates import as_utc
-from mentorat.mail.render import Rendered
+from mentorat.mail.rendering import Rendered
 
 # Tell auto-responders (out-of-office) not to answer: Auto-Submitted per RFC 3834, and
 # Exchange's own header, which Outlook and Exchange servers read instead.

@@ -23,7 +23,7 @@ from email.utils import format_datetime
 from mentorat.mail.dates import as_utc
 from mentorat.mail.headers import check, header, mailbox_header
 from mentorat.mail.message import AUTO_HEADERS, Attachment
-from mentorat.mail.render import Rendered
+from mentorat.mail.rendering import Rendered
 
 CRLF = b"\r\n"
 

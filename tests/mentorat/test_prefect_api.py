@@ -111,3 +111,18 @@ def test_a_missing_object_is_not_a_wrong_address(server):
         with pytest.raises(PrefectApiError) as wrong:
             api.get("/deployments/name/f/d")
     assert not isinstance(wrong.value, NotFound) and wrong.value.status == 404
+
+
+def test_plain_http_follows_redirects_but_never_to_unverified_https(server):
+    # Plain HTTP builds no TLS context (a tenth of a second of every command): a redirect to
+    # HTTPS would then go unverified, so it is refused with a French message.
+    server.answers = [
+        (307, {"Location": f"{server.url}/deployments/x"}, {}),
+        (200, {}, {"id": "d1"}),
+        (307, {"Location": "https://prefect.exemple.fr/api/deployments/x"}, {}),
+    ]
+    with PrefectApi(Connection(server.url)) as api:
+        assert api.get("/deployments/name/f/d") == {"id": "d1"}
+        with pytest.raises(PrefectApiError, match="redirige vers HTTPS"):
+            api.get("/deployments/name/f/d")
+    assert len(server.received) == 3
