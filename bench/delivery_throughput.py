@@ -1,7 +1,8 @@
 """Benchmark: messages per second through the sender (mentorat/delivery), before and after.
 
-"Before" is the sender of an earlier commit (default 25174d3: sent marks written every 100
-messages), loaded from git into this same process; "after" is the working tree's sender
+"Before" is the sender of an earlier commit (by default the last one where the sender was
+the single module mentorat/delivery.py: sent marks written every 100 messages), loaded from
+git into this same process; "after" is the working tree's sender
 (each message marked sent as soon as the server accepts it). On PostgreSQL, "after, durable
 marks" is the working tree's sender with its marks committed with synchronous_commit on
 (each waits for the write-ahead log to reach the disk; see mentorat/delivery/ledger.py).
@@ -11,7 +12,7 @@ process, so it does not share the GIL with the sender. Rounds alternate between 
 best round of each is printed, with the machine.
 
     .venv/bin/python bench/delivery_throughput.py [--messages 2000] [--rounds 3]
-        [--database postgresql://postgres@127.0.0.1:5432/postgres] [--before 25174d3]
+        [--database postgresql://postgres@127.0.0.1:5432/postgres] [--before REVISION]
 """
 
 from __future__ import annotations
@@ -38,8 +39,22 @@ from bench.cohort_lifecycle import machine, start_sink, stop_sink  # noqa: E402
 WHEN = datetime(2027, 11, 11, 10, 0, tzinfo=UTC)
 
 
-def before_module(revision: str) -> ModuleType | None:
+def last_single_module_sender() -> str | None:
+    """The parent of the commit that turned mentorat/delivery.py into a package."""
+    done = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-list", "-1", "HEAD", "--", "mentorat/delivery.py"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    commit = done.stdout.strip()
+    return f"{commit[:10]}^" if done.returncode == 0 and commit else None
+
+
+def before_module(revision: str | None) -> ModuleType | None:
     """The sender as it was at `revision`, imported from git under another name."""
+    if revision is None:
+        return None
     try:
         source = subprocess.run(
             ["git", "-C", str(ROOT), "show", f"{revision}:mentorat/delivery.py"],
@@ -149,8 +164,9 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--database", help="a PostgreSQL server URL (default: a SQLite file)")
-    parser.add_argument("--before", default="25174d3", help="git revision of the 'before' sender")
+    parser.add_argument("--before", help="git revision of the 'before' sender (default: see above)")
     options = parser.parse_args()
+    options.before = options.before or last_single_module_sender()
     folder = Path(tempfile.mkdtemp(prefix="mentorat-bench-"))
     os.environ.update(
         {

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from prefect import task
-from sqlalchemy import Row, or_, select, update
+from sqlalchemy import CursorResult, Row, or_, select, update
 
 from mentorat.mail.dates import date_fr
 from mentorat.mail.words import role_fr
@@ -163,19 +163,22 @@ def _close_month(
     if not any(row.status == "open" for row in rows):
         return  # closed at an earlier run
     steps = (f"checkin{month.month}", f"checkin{month.month}_reminder")
-    withdrawn = ctx.session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.cohort_id == ctx.cohort.id,
-            OutboxMessage.step.in_(steps),
-            OutboxMessage.status == "pending",
-        )
-        .values(
-            status="cancelled",
-            last_error="retiré : le point mensuel était clos avant que le message parte",
-            next_attempt_at=None,
-        )
-        .execution_options(synchronize_session=False)
+    withdrawn = cast(
+        CursorResult[Any],
+        ctx.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.cohort_id == ctx.cohort.id,
+                OutboxMessage.step.in_(steps),
+                OutboxMessage.status == "pending",
+            )
+            .values(
+                status="cancelled",
+                last_error="retiré : le point mensuel était clos avant que le message parte",
+                next_attempt_at=None,
+            )
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     if withdrawn:
         ctx.counts["checkin_withdrawn"] += withdrawn
