@@ -12,13 +12,14 @@ A database error while recording is retried on a fresh connection; if the databa
 away, the accepted rows are left claimed (never put back to pending, which would send them
 again at once), no connection starts another message, and the lease decides later.
 
-On PostgreSQL the "sent" records commit with `synchronous_commit = off` (SET LOCAL: those
-transactions only): the commit returns once the server has it, without waiting for its
-write-ahead log to reach the disk. A sender killed at any instant loses nothing (the commit
-is in the server). Only a crash of PostgreSQL itself (or of its machine) can lose the last
-records, those of up to 3 × wal_writer_delay (600 ms by default): their messages are then
-sent again when the lease runs out, never lost. bench/delivery_throughput.py measures what
-waiting for the disk costs.
+On PostgreSQL the "sent" records are single statements in autocommit on the ledger's own
+connection (one round trip each), whose session has `synchronous_commit = off` (reset before
+the connection goes back to the pool): the commit returns once the server has it, without
+waiting for its write-ahead log to reach the disk. A sender killed at any instant loses
+nothing (the commit is in the server). Only a crash of PostgreSQL itself (or of its machine)
+can lose the last records, those of up to 3 × wal_writer_delay (600 ms by default): their
+messages are then sent again when the lease runs out, never lost.
+bench/delivery_throughput.py measures what waiting for the disk costs.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, and_, bindparam, or_, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, or_, select, update
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -167,6 +168,7 @@ class Ledger:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-ledger")
         self._waiting: list[tuple[int, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
+        self._marks: Connection | None = None  # PostgreSQL: the writer thread's connection
 
     # -- outcomes, awaited by the connections ---------------------------------------------
 
@@ -241,6 +243,7 @@ class Ledger:
             # Not lost: the lease runs out and another sender takes these rows.
             self.failure = self.failure or exc
         finally:
+            self._executor.submit(self._close_marks).result()
             self._executor.shutdown(wait=True)
 
     # -- the writes, in the writer thread ----------------------------------------------------
@@ -263,13 +266,40 @@ class Ledger:
 
     def _mark_sent(self, ids: list[int]) -> None:
         # Core, not an ORM session: this runs once or more per message sent.
-        with self.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql(f"SET LOCAL synchronous_commit = {MARK_SYNCHRONOUS_COMMIT}")
-            conn.execute(
-                _MARK_SENT,
-                {"ids": ids, "sent_at": self.now()},
-            )
+        values = {"ids": ids, "sent_at": self.now()}
+        if self.engine.dialect.name != "postgresql":
+            with self.engine.begin() as conn:
+                conn.execute(_MARK_SENT, values)
+            return
+        # PostgreSQL: one statement in autocommit on the ledger's own connection, whose
+        # session says how its commits wait (set once): one round trip per record.
+        try:
+            self._marks_connection().execute(_MARK_SENT, values)
+        except SQLAlchemyError:
+            self._close_marks(invalidate=True)  # the retry takes a fresh connection
+            raise
+
+    def _marks_connection(self) -> Connection:
+        if self._marks is None:
+            conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            conn.exec_driver_sql(f"SET synchronous_commit = {MARK_SYNCHRONOUS_COMMIT}")
+            self._marks = conn
+        return self._marks
+
+    def _close_marks(self, invalidate: bool = False) -> None:
+        conn, self._marks = self._marks, None
+        if conn is None:
+            return
+        try:
+            if invalidate:
+                conn.invalidate()
+            else:
+                # Back to the pool as it came: the session setting must not reach its next user.
+                conn.exec_driver_sql("RESET synchronous_commit")
+        except SQLAlchemyError:
+            conn.invalidate()
+        finally:
+            conn.close()
 
     def _update_row(
         self, row_id: int, values: dict[str, Any], person: tuple[int | None, str] | None
