@@ -113,6 +113,91 @@ OBJECTIVES = {
         "Posture de cadre dirigeant",
         "Conduite du changement",
     ],
+    # The hospital seed's expected benefits (003_27bffbbda5949016.txt).
+    "hopital": [
+        "Pratiques managériales",
+        "Communication interpersonnelle",
+        "Art du feedback",
+        "Découverte d’autres métiers",
+        "Autonomie dans ses décisions",
+        "Travail en équipe",
+    ],
+    # Young people mentored by volunteers (002_22fd28a78cd53926.txt).
+    "collectif": [
+        "Orientation scolaire et professionnelle",
+        "Recherche de stage ou d’alternance",
+        "Confiance en soi",
+        "Méthodes de travail",
+        "Découverte du monde de l’entreprise",
+        "Insertion professionnelle",
+    ],
+}
+HOSPITAL_SERVICES = (
+    "Service des urgences",
+    "Service de cardiologie",
+    "Service de pédiatrie",
+    "Bloc opératoire",
+    "Service de réanimation",
+    "Pharmacie à usage intérieur",
+    "Direction des soins",
+    "Direction des ressources humaines",
+    "Laboratoire de biologie médicale",
+    "Service d’imagerie médicale",
+)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """Where a programme's candidates work or study, and how its pairs are formed.
+
+    The default is the first presets' (JAAE, MIRHE, MENESR): jurisdictions, regions with
+    some overseas mentees, mentors of two mentees, some mentees reporting to a mentor."""
+
+    mentor_units: tuple[str, ...] = ()  # (): « Juridiction N », for mentors and mentees
+    mentee_units: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()  # (): REGIONS
+    overseas: bool = True
+    one_mentee_per_mentor: bool = False
+    line_managers: bool = True  # some mentees report to a mentor
+    mentor_seniority: tuple[int, int] = (18, 35)
+    mentee_seniority: tuple[int, int] = (1, 8)
+
+
+SETTINGS = {
+    # Staff of one hospital: experienced professionals and less experienced colleagues.
+    "hopital": Setting(
+        mentor_units=HOSPITAL_SERVICES,
+        mentee_units=HOSPITAL_SERVICES,
+        regions=("Île-de-France",),
+        overseas=False,
+        mentor_seniority=(10, 35),
+        mentee_seniority=(0, 4),
+    ),
+    # Volunteer mentors and young people, one mentee each (« un mentor pour un mentoré »),
+    # in the two territories the seed's speakers come from (Strasbourg, Lille).
+    "collectif": Setting(
+        mentor_units=(
+            "Bénévole — industrie",
+            "Bénévole — banque et assurance",
+            "Bénévole — fonction publique territoriale",
+            "Bénévole — commerce et distribution",
+            "Bénévole — numérique",
+            "Bénévole — retraité·e de l’enseignement",
+        ),
+        mentee_units=(
+            "Lycée professionnel Jean-Jaurès",
+            "Lycée général et technologique Louis-Pasteur",
+            "Université, première année de licence",
+            "Mission locale",
+            "Institut universitaire de technologie",
+        ),
+        regions=("Grand Est", "Hauts-de-France"),
+        overseas=False,
+        one_mentee_per_mentor=True,
+        line_managers=False,
+        mentor_seniority=(3, 40),
+        mentee_seniority=(0, 1),
+    ),
 }
 FORMATS = [["in_person"], ["remote"], ["hybrid"], ["in_person", "hybrid"], ["remote", "hybrid"]]
 # A reserved domain (RFC 2606/6761): it never resolves, so every relay refuses it, and the
@@ -163,16 +248,23 @@ def population(
     or, given `bounce_domain` (e.g. BOUNCE_DOMAIN), on that domain."""
     rng = random.Random(seed)
     objectives = OBJECTIVES.get(programme, OBJECTIVES["jaae"])
-    mentors = max(1, (pairs * 4 + 4) // 5)  # some mentors take two mentees
+    setting = SETTINGS.get(programme, Setting())
+    # Some mentors take two mentees, unless the programme says one each.
+    mentors = pairs if setting.one_mentee_per_mentor else max(1, (pairs * 4 + 4) // 5)
     rows: list[dict[str, Any]] = []
-    units = [f"Juridiction {n}" for n in range(1, max(4, pairs // 3) + 1)]
+    jurisdictions = [f"Juridiction {n}" for n in range(1, max(4, pairs // 3) + 1)]
+    regions = setting.regions or REGIONS
     for index in range(mentors + pairs):
         role = "mentor" if index < mentors else "mentee"
         first, last = FIRST[index % len(FIRST)], LAST[(index * 7 + index // 30) % len(LAST)]
         bounces = role == "mentee" and pairs > 1 and index == mentors + pairs - 1
         email = f"{role}{index:05d}@{bounce_domain if bounces and bounce_domain else domain}"
-        overseas = role == "mentee" and rng.random() < 0.08
-        region = rng.choice(OVERSEAS) if overseas else rng.choice(REGIONS)
+        overseas = role == "mentee" and rng.random() < 0.08 and setting.overseas
+        region = rng.choice(OVERSEAS) if overseas else rng.choice(regions)
+        units = (setting.mentor_units if role == "mentor" else setting.mentee_units) or (
+            jurisdictions
+        )
+        low, high = setting.mentor_seniority if role == "mentor" else setting.mentee_seniority
         row: dict[str, Any] = {
             "email": email,
             "first_name": first,
@@ -185,9 +277,11 @@ def population(
             "overseas": overseas,
             "formats": ["remote", "hybrid"] if overseas else rng.choice(FORMATS),
             "languages": ["fr"],
-            "capacity": 2 if role == "mentor" and index % 4 == 0 else 1,
+            "capacity": 2
+            if role == "mentor" and index % 4 == 0 and not setting.one_mentee_per_mentor
+            else 1,
             "career_stage": "late" if role == "mentor" else rng.choice(["early", "mid"]),
-            "seniority_years": rng.randint(18, 35) if role == "mentor" else rng.randint(1, 8),
+            "seniority_years": rng.randint(low, high),
             "gender": rng.choice(["female", "male"]),
             "preferred_mentor_gender": None,
             "availability": rng.sample(["morning", "noon", "evening"], 2),
@@ -199,7 +293,7 @@ def population(
     # Some mentees report to a mentor: the hierarchy rule must keep them apart.
     mentor_emails = [r["email"] for r in rows if r["role"] == "mentor"]
     for row in rows:
-        if row["role"] == "mentee" and rng.random() < 0.2:
+        if setting.line_managers and row["role"] == "mentee" and rng.random() < 0.2:
             row["manager_email"] = rng.choice(mentor_emails)
     behaviour: dict[str, str] = {}
     for row in rows:

@@ -71,7 +71,9 @@ def init() -> None:
 
 @app.command()
 def demo(
-    programme: Annotated[str, typer.Option(help="jaae, mirhe ou menesr")] = "mirhe",
+    programme: Annotated[
+        str, typer.Option(help="jaae, mirhe, menesr, hopital ou collectif")
+    ] = "mirhe",
     pairs: Annotated[int, typer.Option(min=2, max=5000, help="Nombre de mentorés")] = 20,
     out: Annotated[
         Path, typer.Option(help="Dossier de la démonstration (base SQLite, courriels .eml)")

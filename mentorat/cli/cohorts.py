@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -25,7 +26,9 @@ cohort_app = typer.Typer(help="Cohortes : création, lancement, avancement.", no
 
 @programme_app.command("add")
 def programme_add(
-    preset: Annotated[str, typer.Argument(help="jaae, mirhe, menesr ou un fichier .toml")],
+    preset: Annotated[
+        str, typer.Argument(help="jaae, mirhe, menesr, hopital, collectif ou un fichier .toml")
+    ],
 ) -> None:
     """Ajoute (ou met à jour) un programme depuis un préréglage."""
     from mentorat import presets
@@ -144,3 +147,36 @@ def cohort_status(cohort: Cohort_) -> None:
     for row in rows:
         table.add_row(row.phase, row.measure, str(row.value))
     console.print(table)
+
+
+@cohort_app.command("report")
+def cohort_report(
+    cohort: Cohort_,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Fichier à écrire\u00a0: .html, .pdf ou .xlsx")
+    ],
+) -> None:
+    """Écrit le bilan de la cohorte (participation, évaluation, comparaison), sans nom."""
+    from mentorat.reports import ReportError, check_format, write_bilan
+    from mentorat.services import cohorts
+    from mentorat.services.bilan import cohort_bilan
+
+    try:
+        check_format(out)
+    except ReportError as exc:
+        raise fail(str(exc)) from None
+    if not out.parent.is_dir():
+        raise fail(f"{out.parent}\u00a0: dossier introuvable")
+    settings = settings_or_exit()
+    try:
+        with db.session_scope(settings.database_url) as session:
+            bilan = cohort_bilan(session, cohorts.get_cohort(session, cohort))
+    except ServiceError as exc:
+        raise fail(str(exc)) from None
+    try:
+        write_bilan(bilan, out, now=utc_now())
+    except ReportError as exc:
+        raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"{out}\u00a0: écriture impossible ({exc.strerror or exc})") from None
+    console.print(f"Bilan de la cohorte {bilan.code} écrit dans {out}.")

@@ -71,6 +71,11 @@ class Workshop(_Strict):
     location: str
 
 
+class Bilan(_Strict):
+    # The cohort's bilan publishes no figure and no comment for a group of fewer answers.
+    anonymity_threshold: int = Field(5, ge=1)
+
+
 class ProgrammePreset(_Strict):
     programme: ProgrammeInfo
     charter: CharterInfo
@@ -78,10 +83,11 @@ class ProgrammePreset(_Strict):
     supervision: Supervision = Supervision()
     workshop: Workshop
     matching: dict[str, Any] = {}
+    bilan: Bilan = Bilan()
 
     def settings(self) -> dict[str, Any]:
         """What the programme row stores (everything but identity and charter)."""
-        return self.model_dump(include={"timing", "supervision", "workshop", "matching"})
+        return self.model_dump(include={"timing", "supervision", "workshop", "matching", "bilan"})
 
 
 class PresetError(ValueError):

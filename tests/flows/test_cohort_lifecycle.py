@@ -319,6 +319,9 @@ def test_prefect_sees_ids_dates_and_counts_but_no_personal_data(finished, settin
     table = next(a for a in artifacts if a["key"] == "cohort-mirhe-2027")["data"]
     rows = json.loads(table) if isinstance(table, str) else table
     assert any(r["mesure"] == "binômes actifs" and r["valeur"] > 0 for r in rows)
+    # The closed cohort's bilan: its headline figures, counts only (checked for names below).
+    bilan = next(a for a in artifacts if a["key"] == "cohort-mirhe-2027-bilan")
+    assert bilan["type"] == "markdown" and "| Binômes formés |" in bilan["data"]
     for row in pop.rows:
         name = f"{row['first_name']} {row['last_name']}"
         for text in (row["email"], name, json.dumps(name)[1:-1]):
