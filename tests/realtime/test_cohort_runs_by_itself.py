@@ -328,7 +328,21 @@ def check_every_email_once(url: str, sink: SmtpSink, cohort_id: int, crashed: in
         kinds = set(
             session.scalars(select(OutboxMessage.kind).where(OutboxMessage.cohort_id == cohort_id))
         )
-    assert set(statuses) == {"sent"}, statuses
+        # A check-in request held back (the SMTP outage, a late run) past its month's close
+        # is withdrawn, not sent with a past deadline (tasks/checkins.py).
+        withdrawn = list(
+            session.execute(
+                select(OutboxMessage.kind, OutboxMessage.last_error).where(
+                    OutboxMessage.cohort_id == cohort_id, OutboxMessage.status == "cancelled"
+                )
+            )
+        )
+    assert set(statuses) <= {"sent", "cancelled"}, statuses
+    assert all(
+        kind in ("checkin_request", "checkin_reminder") and "clos" in (error or "")
+        for kind, error in withdrawn
+    ), withdrawn
+    assert len(withdrawn) <= statuses["sent"] // 10, withdrawn
     assert statuses["sent"] == len(ids)
     assert {
         "call",
