@@ -1,60 +1,44 @@
-"""The charters are short Markdown files (headings, lists, bold, paragraphs): this renders
-that subset to HTML, escaping everything first, so no charter text can inject markup."""
+"""The charters are Markdown files: rendered with markdown-it-py (CommonMark: wrapped list
+items, numbered and nested lists, emphasis), raw HTML escaped, so no charter text can
+inject markup, with French typography applied to the text on display."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from markupsafe import Markup, escape
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_SPACE_BEFORE = re.compile(r"[ \t]+([;:!?»])")
+_SPACE_AFTER = re.compile(r"«[ \t]+")
 
 
-_SPACE_BEFORE = re.compile(r"[ \t]+([;:!?])")
+def french_spacing(text: str) -> str:
+    """A no-break space before ; : ! ? » and after «, where the author typed a space."""
+    return _SPACE_AFTER.sub("«\u00a0", _SPACE_BEFORE.sub("\u00a0\\1", text))
 
 
-def _inline(text: str) -> str:
-    # French typography on display: a no-break space before ; : ! ? and inside « ».
-    text = _SPACE_BEFORE.sub("\u00a0\\1", text).replace("« ", "«\u00a0").replace(" »", "\u00a0»")
-    return _BOLD.sub(r"<strong>\1</strong>", str(escape(text)))
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    # "html": False escapes any raw HTML; links keep markdown-it's scheme check (no javascript:).
+    return MarkdownIt("commonmark", {"html": False, "typographer": False})
+
+
+def _adjust(tokens: list[Token]) -> None:
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            # The page's own <h1> is the charter's title: Markdown headings start at <h2>.
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+        elif token.type == "inline" and token.children:
+            for child in token.children:
+                if child.type == "text":
+                    child.content = french_spacing(child.content)
 
 
 def charter_html(text: str) -> Markup:
-    out: list[str] = []
-    paragraph: list[str] = []
-    in_list = False
-
-    def flush() -> None:
-        nonlocal in_list
-        if paragraph:
-            out.append(f"<p>{_inline(' '.join(paragraph))}</p>")
-            paragraph.clear()
-        if in_list:
-            out.append("</ul>")
-            in_list = False
-
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped:
-            flush()
-        elif stripped.startswith("#"):
-            flush()
-            level = len(stripped) - len(stripped.lstrip("#"))
-            # The page's own <h1> is the charter title: Markdown headings start at <h2>.
-            tag = f"h{min(level + 1, 4)}"
-            out.append(f"<{tag}>{_inline(stripped.lstrip('#').strip())}</{tag}>")
-        elif stripped.startswith(("- ", "* ")):
-            if paragraph:
-                out.append(f"<p>{_inline(' '.join(paragraph))}</p>")
-                paragraph.clear()
-            if not in_list:
-                out.append("<ul>")
-                in_list = True
-            out.append(f"<li>{_inline(stripped[2:])}</li>")
-        else:
-            if in_list:
-                out.append("</ul>")
-                in_list = False
-            paragraph.append(stripped)
-    flush()
-    return Markup("\n".join(out))
+    parser = _parser()
+    tokens = parser.parse(text)
+    _adjust(tokens)
+    return Markup(parser.renderer.render(tokens, parser.options, {}))  # noqa: S704 — escaped
