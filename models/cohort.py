@@ -30,6 +30,15 @@ class Programme(Base):
         back_populates="programme", order_by="CharterVersion.version"
     )
 
+    @property
+    def state_service(self) -> bool:
+        """Whether its pages carry the « République française » block (presets' [pages])."""
+        return bool((self.settings or {}).get("pages", {}).get("state_service", False))
+
+    @property
+    def organisation(self) -> str:
+        return str((self.settings or {}).get("pages", {}).get("organisation", ""))
+
 
 class CharterVersion(Base):
     """A charter text is never edited in place: a change makes a new version."""

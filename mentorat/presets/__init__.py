@@ -71,6 +71,13 @@ class Workshop(_Strict):
     location: str
 
 
+class Pages(_Strict):
+    # Only a State service (a ministry, a prefecture…) may show the « République française »
+    # block: the State design system's terms reserve it. Others show their organisation.
+    state_service: bool = False
+    organisation: str = ""
+
+
 class Bilan(_Strict):
     # The cohort's bilan publishes no figure and no comment for a group of fewer answers.
     anonymity_threshold: int = Field(5, ge=1)
@@ -84,10 +91,13 @@ class ProgrammePreset(_Strict):
     workshop: Workshop
     matching: dict[str, Any] = {}
     bilan: Bilan = Bilan()
+    pages: Pages = Pages()
 
     def settings(self) -> dict[str, Any]:
         """What the programme row stores (everything but identity and charter)."""
-        return self.model_dump(include={"timing", "supervision", "workshop", "matching", "bilan"})
+        return self.model_dump(
+            include={"timing", "supervision", "workshop", "matching", "bilan", "pages"}
+        )
 
 
 class PresetError(ValueError):

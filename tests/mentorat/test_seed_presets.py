@@ -287,3 +287,16 @@ def test_the_existing_presets_are_unchanged():
         assert len(loaded.supervision.sessions) == sessions
         assert loaded.workshop.invite == invite
         assert loaded.matching["hard"]["min_mentor_seniority_years"] == seniority
+
+
+@pytest.mark.parametrize(
+    ("slug", "state_service"),
+    [("mirhe", True), ("menesr", True), ("jaae", False), ("hopital", False), ("collectif", False)],
+)
+def test_only_the_ministries_programmes_are_state_services(slug: str, state_service: bool):
+    """The State design system's terms reserve the « République française » block to State
+    services: JAAE is an association, the hospital a public establishment, the Collectif's
+    programmes associations."""
+    preset, _ = presets.load(slug)
+    assert preset.pages.state_service is state_service
+    assert preset.settings()["pages"]["state_service"] is state_service

@@ -85,3 +85,22 @@ def test_a_signature_is_never_replaced(world, client):
             )
         ).all()
     assert names == [f"{first} {last}"]
+
+
+def test_only_a_state_service_shows_the_republique_francaise_block(world, client):
+    (_, person, _, _), _ = world.pair_members(world.unsigned_pair_id)
+    url = world.url(person, "charter", world.unsigned_pair_id)
+    header = text_of(client.get(url).text.split("</header>")[0])
+    assert "République française" in header  # MIRHE: the Ministère de la Justice
+    with session_scope(world.settings.database_url) as session:
+        cohort = session.get(Cohort, world.cohort_id)
+        assert cohort is not None
+        programme = cohort.programme
+        # As an association's programme is stored (mentorat programme add jaae).
+        programme.settings = {
+            **programme.settings,
+            "pages": {"state_service": False, "organisation": "Justice administrative alter-égale"},
+        }
+    header = text_of(client.get(url).text.split("</header>")[0])
+    assert "République française" not in header
+    assert "Justice administrative alter-égale" in header
