@@ -10,6 +10,7 @@ from prefect import task
 from sqlalchemy import select
 
 from mentorat.delivery import long_deferred
+from mentorat.mail.words import role_fr
 from mentorat.settings import get_settings
 from models import Application, OutboxMessage, Person
 from tasks.context import PhaseContext, run_phase
@@ -41,7 +42,8 @@ def advance(ctx: PhaseContext) -> None:
                 kind="bounce",
                 title="Adresse électronique en échec",
                 lines=[
-                    f"{person.first_name} {person.last_name} ({app.role}, candidature n° {app.id})",
+                    f"{person.first_name} {person.last_name} ({role_fr(app.role)}, "
+                    f"candidature n°\u00a0{app.id})",
                     f"Adresse refusée\u00a0: {person.email}",
                     "Plus aucun message ne lui est envoyé. "
                     "Corrigez l’adresse puis relancez la cohorte.",

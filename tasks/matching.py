@@ -10,7 +10,9 @@ from prefect import task
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from mentorat.mail.words import not_matched_reason
 from mentorat.matching import problem_lines
+from mentorat.matching.labels_fr import number
 from mentorat.outbox import Letter, count_keys, person_letter
 from mentorat.services import ServiceError, pairing
 from mentorat.services.applications import acknowledgement
@@ -96,7 +98,7 @@ def advance(ctx: PhaseContext) -> bool:
                 )
             )
     ctx.send(letters, "pair_introduction")
-    reasons = {u["application_id"]: u["reason"] for u in decision.unmatched}
+    reasons = {u["application_id"]: u.get("reason_code") for u in decision.unmatched}
     ctx.send(
         [
             person_letter(
@@ -105,7 +107,7 @@ def advance(ctx: PhaseContext) -> bool:
                 app.id,
                 app.person,
                 role=app.role,
-                reason=reasons.get(app.id, "aucun binôme compatible cette fois-ci"),
+                reason=not_matched_reason(reasons.get(app.id)),
             )
             for app in ctx.applications()
             if app.status == "unmatched"
@@ -154,8 +156,12 @@ def _proposal_notice(ctx: PhaseContext, decision: MatchingDecision) -> Letter:
         title="Proposition de binômes prête à valider",
         lines=[
             f"Binômes proposés\u00a0: {len(ctx.pairs('proposed'))}",
-            f"Score moyen\u00a0: {report.get('result', {}).get('mean', '–')}",
+            f"Score moyen\u00a0: {_score_fr(report.get('result', {}).get('mean'))} sur 100",
             f"Personnes sans binôme\u00a0: {len(decision.unmatched)}",
             f"Pour valider\u00a0: mentorat matching approve --cohort {code}",
         ],
     )
+
+
+def _score_fr(mean: float | None) -> str:
+    return "–" if mean is None else number(float(mean))

@@ -23,6 +23,52 @@ ALERT_LABELS = {
 }
 
 
+# Why a candidate got no pair, as the notice tells them: in the programme's words, without
+# the engine's rules, counts and scores (those are for the operator: matching show).
+NOT_MATCHED_REASONS = {
+    "no_mentor": "Aucun mentor n’était disponible dans cette promotion.",
+    "no_eligible_mentor": (
+        "Parmi les mentors de cette promotion, aucun ne répondait aux conditions que le "
+        "programme fixe pour former un binôme avec vous."
+    ),
+    "below_threshold": (
+        "Aucun mentor de cette promotion ne correspondait suffisamment à vos attentes pour "
+        "former un binôme de qualité."
+    ),
+    "few_candidates": (
+        "Les mentors qui correspondaient à votre profil accompagnent déjà d’autres personnes "
+        "dans cette promotion."
+    ),
+    "capacity_exhausted": (
+        "Les mentors qui correspondaient à votre profil accompagnent déjà d’autres personnes "
+        "dans cette promotion."
+    ),
+    "mentor_not_eligible": (
+        "Votre candidature ne remplissait pas l’une des conditions de participation des "
+        "mentors à ce programme ; l’équipe du programme peut vous en préciser le motif."
+    ),
+    "not_shortlisted": (
+        "Les personnes mentorées de cette promotion étaient moins nombreuses que les mentors, "
+        "ou leurs attentes ne correspondaient pas à votre profil."
+    ),
+    "no_eligible_mentee": (
+        "Les personnes mentorées de cette promotion étaient moins nombreuses que les mentors, "
+        "ou leurs attentes ne correspondaient pas à votre profil."
+    ),
+    "not_needed": (
+        "Les personnes mentorées de cette promotion étaient moins nombreuses que les mentors, "
+        "ou leurs attentes ne correspondaient pas à votre profil."
+    ),
+}
+NOT_MATCHED_DEFAULT = (
+    "Les candidatures reçues n’ont pas permis de former un binôme adapté cette fois-ci."
+)
+
+
+def not_matched_reason(code: str | None) -> str:
+    return NOT_MATCHED_REASONS.get(code or "", NOT_MATCHED_DEFAULT)
+
+
 def _lookup(table: dict[str, str], key: str, what: str) -> str:
     try:
         return table[key]
