@@ -171,6 +171,7 @@ SPECIFIC: dict[str, dict[str, Any]] = {
         "person": ALICE,
         "requested_at": _at(2026, 12, 3, 9, 30),
     },
+    "erasure_done": {},
     "inbound_unclear": {
         "reason": "Une réponse reçue par courriel n’a pas pu être comprise.",
         "request_label": "point mensuel",
@@ -178,6 +179,10 @@ SPECIFIC: dict[str, dict[str, Any]] = {
         "received_at": _at(2026, 12, 3, 9, 30),
         "sender": ALICE["email"],
         "text": "Nous avons dû reporter, je vous redis.",
+    },
+    "operator_login": {
+        "login_url": f"{PUBLIC_URL}/gestion/connexion/exemple.signature",
+        "expires_at": _at(2026, 12, 3, 9, 45),
     },
     "operator_alert": {
         "alert": {
@@ -203,6 +208,7 @@ RECIPIENTS = {
     "operator_alert": DELPHINE,
     "erasure_request": DELPHINE,
     "inbound_unclear": DELPHINE,
+    "operator_login": DELPHINE,
 }
 
 
@@ -314,6 +320,11 @@ def variants() -> Iterator[tuple[str, str, dict[str, Any]]]:
             person={**_person(BRUNO), "role": "mentor", "email": BRUNO["email"]},
             partner=_person(ALICE),
         ),
+    )
+    yield (
+        "escalation-not-meeting",
+        "escalation",
+        _with("escalation", reason="not_meeting", month=4, missed_months=[3, 4], message=None),
     )
     for kind in ("supervision_invitation", "supervision_reminder"):
         yield f"{kind}-individual", kind, _with(kind, session__kind="individual")

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from prefect import task
-from sqlalchemy import CursorResult, Row, or_, select, update
+from sqlalchemy import CursorResult, Row, and_, or_, select, update
 
 from mentorat.mail.dates import date_fr
 from mentorat.mail.words import role_fr
@@ -255,13 +255,18 @@ def _escalate(
     partner_of: dict[int, Application],
     mentor_of: dict[int, Application],
 ) -> None:
-    # Only the rows that can escalate: missed months and requests for help.
+    # Only the rows that can escalate: missed months, months without a meeting ("pas vu")
+    # and requests for help.
     rows = list(
         ctx.session.scalars(
             select(CheckIn)
             .where(
                 CheckIn.cohort_id == ctx.cohort.id,
-                or_(CheckIn.status == "missed", CheckIn.need_help.is_(True)),
+                or_(
+                    CheckIn.status == "missed",
+                    CheckIn.need_help.is_(True),
+                    and_(CheckIn.status == "answered", CheckIn.met.is_(False)),
+                ),
             )
             .order_by(CheckIn.application_id, CheckIn.month)
         )
@@ -270,9 +275,14 @@ def _escalate(
         return
     apps = {a.id: a for a in ctx.applications()}
     threshold = ctx.parts.timing.escalate_after_missed
-    done = existing_keys(ctx.session, ctx.cohort.id, "escalation_help") | existing_keys(
-        ctx.session, ctx.cohort.id, "escalation_missed"
+    not_met_threshold = ctx.parts.timing.escalate_after_not_met
+    done = (
+        existing_keys(ctx.session, ctx.cohort.id, "escalation_help")
+        | existing_keys(ctx.session, ctx.cohort.id, "escalation_missed")
+        | existing_keys(ctx.session, ctx.cohort.id, "escalation_not_met")
     )
+
+    pairs_told: set[tuple[int, int]] = set()
 
     def escalation(
         step: str,
@@ -282,9 +292,20 @@ def _escalate(
         month: int,
         missed: list[int],
         message: str | None,
+        pair_id: int | None = None,
     ) -> None:
         if letter_key(ctx.cohort.id, step, "sup", occurrence) in done:
             return
+        if pair_id is not None:
+            # One alert per pair and month when both say they have not met (this run, or the
+            # partner's alert of an earlier run).
+            partner_app = partner_of.get(app.id)
+            told = partner_app is not None and (
+                letter_key(ctx.cohort.id, step, "sup", f"{partner_app.id}-{month}") in done
+            )
+            if told or (pair_id, month) in pairs_told:
+                return
+            pairs_told.add((pair_id, month))
         partner = partner_of.get(app.id)
         letter = ctx.supervisor_letter(
             "escalation",
@@ -314,6 +335,7 @@ def _escalate(
     for app_id, months in by_app.items():
         app = apps[app_id]
         streak: list[int] = []
+        not_met: list[int] = []
         for row in months:
             if row.need_help:
                 escalation(
@@ -325,6 +347,19 @@ def _escalate(
                     [],
                     row.help_message,
                 )
+            if row.status == "answered" and row.met is False:
+                not_met = [*not_met, row.month] if not_met[-1:] == [row.month - 1] else [row.month]
+                if len(not_met) == not_met_threshold:
+                    escalation(
+                        "escalation_not_met",
+                        f"{app_id}-{row.month}",
+                        app,
+                        "not_meeting",
+                        row.month,
+                        list(not_met),
+                        None,
+                        pair_id=row.pair_id,
+                    )
             if row.status != "missed":
                 continue
             consecutive = bool(streak) and row.month == streak[-1] + 1

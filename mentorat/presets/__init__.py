@@ -42,6 +42,8 @@ class Timing(_Strict):
     checkin_reminder_days: int = Field(7, ge=1)
     checkin_close_days: int = Field(14, ge=2)
     escalate_after_missed: int = Field(2, ge=1)
+    # Months in a row answered "pas vu" (no meeting) before the supervisor is told.
+    escalate_after_not_met: int = Field(2, ge=1)
     evaluation_days_after_last_checkin: int = Field(14, ge=0)
     evaluation_reminder_days: list[int] = [7, 14]
     evaluation_close_days: int = Field(21, ge=1)

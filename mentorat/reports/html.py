@@ -170,6 +170,7 @@ def _escalations(bilan: Bilan) -> dict[str, Any]:
         "counts": [
             ("Demandes d’aide transmises au référent", n.integer(e.help_requested)),
             ("Alertes pour points mensuels manqués", n.integer(e.missed_checkins)),
+            ("Alertes pour binômes sans rencontre", n.integer(e.no_meeting)),
             ("Relances pour charte non signée", n.integer(e.charter_unsigned)),
         ],
         "outcomes": [(k, cell(v, e.checkin_total)) for k, v in e.outcomes.items()],

@@ -63,6 +63,7 @@ def write_xlsx(bilan: Bilan, path: Path, *, now: datetime) -> None:
     alerts: list[list[Any]] = [
         ["Demandes d’aide transmises au référent", e.help_requested],
         ["Alertes pour points mensuels manqués", e.missed_checkins],
+        ["Alertes pour binômes sans rencontre", e.no_meeting],
         ["Relances pour charte non signée", e.charter_unsigned],
     ]
     alerts += (

@@ -83,10 +83,12 @@ class Escalations:
     outcomes: dict[str, int] = field(default_factory=dict)
     charter_published: bool = False
     charter_outcomes: dict[str, int] = field(default_factory=dict)
+    # Months answered "pas vu" in a row (tasks/checkins.py, escalation_not_met).
+    no_meeting: int = 0
 
     @property
     def checkin_total(self) -> int:
-        return self.help_requested + self.missed_checkins
+        return self.help_requested + self.missed_checkins + self.no_meeting
 
 
 @dataclass(frozen=True)
@@ -346,7 +348,7 @@ def _escalations(
     pair_status = {p.id: p.status for p in pairs}
     outcomes: Counter[str] = Counter()
     charter: Counter[str] = Counter()
-    help_requested = missed = 0
+    help_requested = missed = no_meeting = 0
     for step, key in rows:
         occurrence = _occurrence(key)
         if step == "charter_escalation":
@@ -361,7 +363,10 @@ def _escalations(
                 continue
             app_id, month = row.application_id, row.month
         else:
-            missed += 1
+            if step == "escalation_not_met":
+                no_meeting += 1
+            else:
+                missed += 1
             app_text, _, month_text = occurrence.partition("-")
             if not (app_text.isdigit() and month_text.isdigit()):
                 outcomes[SILENT] += 1
@@ -376,11 +381,12 @@ def _escalations(
             outcomes[RESUMED] += 1
         else:
             outcomes[SILENT] += 1
-    published = help_requested + missed >= threshold
+    published = help_requested + missed + no_meeting >= threshold
     charter_published = sum(charter.values()) >= threshold
     return Escalations(
         help_requested=help_requested,
         missed_checkins=missed,
+        no_meeting=no_meeting,
         charter_unsigned=sum(charter.values()),
         published=published,
         outcomes={k: outcomes[k] for k in ESCALATION_OUTCOMES} if published else {},
@@ -520,6 +526,7 @@ def headline(bilan: Bilan) -> list[tuple[str, int]]:
         ("Rencontres déclarées", bilan.meetings),
         ("Demandes d’aide transmises au référent", bilan.escalations.help_requested),
         ("Alertes pour points mensuels manqués", bilan.escalations.missed_checkins),
+        ("Alertes pour binômes sans rencontre", bilan.escalations.no_meeting),
         ("Relances pour charte non signée", bilan.escalations.charter_unsigned),
         ("Réponses à l’évaluation finale", bilan.evaluation_respondents),
     ]
