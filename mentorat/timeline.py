@@ -8,7 +8,8 @@ after an escalation) included.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -16,7 +17,7 @@ from dateutil.relativedelta import relativedelta
 from mentorat.presets import SessionSpec, Supervision, Timing, Workshop
 
 PARIS = ZoneInfo("Europe/Paris")
-# Sessions and the workshop start at 14:00, Paris time.
+# Sessions and the workshop start at 14:00, Paris time, on a working day.
 AFTERNOON = time(14, 0)
 
 
@@ -24,9 +25,27 @@ def days(n: float) -> timedelta:
     return timedelta(days=n)
 
 
-def at_paris_afternoon(moment: datetime) -> datetime:
-    local_day = moment.astimezone(PARIS).date()
-    return datetime.combine(local_day, AFTERNOON, tzinfo=PARIS).astimezone(UTC)
+def working_afternoon(moment: datetime) -> datetime:
+    """14:00 Paris time on the first working day on or after the moment's day (Paris): a
+    session or a workshop never falls on a weekend or a public holiday."""
+    day = moment.astimezone(PARIS).date()
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return datetime.combine(day, AFTERNOON, tzinfo=PARIS).astimezone(UTC)
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday, and not a public holiday of metropolitan France."""
+    return day.weekday() < 5 and day not in _french_holidays(day.year)
+
+
+@lru_cache(maxsize=32)
+def _french_holidays(year: int) -> frozenset[date]:
+    # Imported when a date is first placed (a tenth of a second): commands that place
+    # none do not pay for it.
+    from holidays.countries.france import France
+
+    return frozenset(France(years=year))
 
 
 def session_reminder_at(starts_at: datetime, supervision: Supervision) -> datetime:
@@ -36,7 +55,7 @@ def session_reminder_at(starts_at: datetime, supervision: Supervision) -> dateti
 
 def individual_session_starts(escalated_at: datetime, supervision: Supervision) -> datetime:
     """When the individual session offered to a mentor after an escalation starts."""
-    return at_paris_afternoon(escalated_at + days(supervision.individual_days_after))
+    return working_afternoon(escalated_at + days(supervision.individual_days_after))
 
 
 @dataclass(frozen=True)
@@ -146,7 +165,7 @@ def build(
     )
     slots = []
     for number, spec in enumerate(sorted(supervision.sessions, key=lambda s: s.month), start=1):
-        starts = at_paris_afternoon(kickoff + relativedelta(months=spec.month) + days(10))
+        starts = working_afternoon(kickoff + relativedelta(months=spec.month) + days(10))
         slots.append(
             SessionSlot(
                 number=number,
@@ -162,7 +181,7 @@ def build(
         last.closes_at, last.due_at + days(timing.evaluation_days_after_last_checkin)
     )
     evaluation_closes = evaluation_opens + days(timing.evaluation_close_days)
-    workshop_starts = at_paris_afternoon(
+    workshop_starts = working_afternoon(
         evaluation_closes + days(timing.workshop_days_after_evaluation_close)
     )
     return Timeline(

@@ -105,3 +105,29 @@ def test_an_individual_session_brings_its_reminder_into_the_next_due_dates():
     assert "supervision" in timeline.phases_due(with_session, reminder)
     # Even before the approval (a session set up by hand), its reminder is a due date.
     assert build(None, (session_starts,)).next_after(just_before) == reminder
+
+
+def test_sessions_and_workshops_fall_on_working_days_at_two_in_the_afternoon():
+    preset, _ = presets.load("mirhe")
+    # Individual sessions a week after an escalation: a Saturday 25 December 2027 (the
+    # issue's case) moves to Monday 27; Christmas 2028 (a Monday) to Tuesday 26.
+    saturday = timeline.individual_session_starts(
+        datetime(2027, 12, 18, 9, 0, tzinfo=UTC), preset.supervision
+    )
+    assert saturday == datetime(2027, 12, 27, 13, 0, tzinfo=UTC)  # 14:00 in Paris
+    monday = timeline.individual_session_starts(
+        datetime(2028, 12, 18, 9, 0, tzinfo=UTC), preset.supervision
+    )
+    assert monday == datetime(2028, 12, 26, 13, 0, tzinfo=UTC)
+    assert timeline.is_working_day(datetime(2028, 5, 9).date())  # the day after 8 May
+    assert not timeline.is_working_day(datetime(2028, 5, 8).date())  # Victoire 1945
+    assert not timeline.is_working_day(datetime(2028, 5, 25).date())  # Ascension
+    # Over a few years of approvals, no session or workshop lands on a non-working day.
+    for offset in range(0, 730, 7):
+        t = mirhe(approved_at=OPENS + timedelta(days=21 + offset))
+        starts = [s.starts_at for s in t.sessions]
+        assert t.workshop_starts_at is not None
+        for start in [*starts, t.workshop_starts_at]:
+            local = start.astimezone(timeline.PARIS)
+            assert timeline.is_working_day(local.date()), local
+            assert (local.hour, local.minute) == (14, 0)
