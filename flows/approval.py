@@ -11,18 +11,28 @@ from typing import Literal
 
 from prefect.input import RunInput
 from pydantic import Field
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from mentorat.db import session_scope
 from mentorat.services import pairing
 from mentorat.settings import get_settings
-from models import Cohort, Pair
+from models import Cohort, Operator, Pair
 
 
 class MatchingApproval(RunInput):
+    """What Prefect stores of the answer. No name: the operator answers with their number
+    (an `Operator` id, listed in the form's text with their role only); the audit records
+    that id, and the name stays in Mentorat's database."""
+
     approve: bool = Field(False, description="Valider la proposition de binômes")
-    operator: str = Field("", description="Votre nom (consigné au journal d’audit)")
-    reason: str = Field("", description="Commentaire (facultatif)")
+    operator_id: int | None = Field(
+        None, description="Votre numéro d’opérateur·rice (voir la liste ci-dessus)"
+    )
+    reason: str = Field(
+        "",
+        description="Commentaire (facultatif, sans nom\u00a0: il est conservé par Prefect)",
+    )
     rerun: Literal["", "coverage", "quality"] = Field(
         "", description="Ou recalculer : coverage (le plus de binômes) / quality (les meilleurs)"
     )
@@ -54,8 +64,35 @@ def proposal_markdown(cohort_id: int) -> tuple[int, str] | None:
             "",
             "Les noms et les explications sont dans `mentorat matching show "
             f"--cohort {cohort.code}`.",
+            "",
+            _operators_line(session, cohort),
         ]
         return decision.id, "\n".join(lines)
+
+
+def _operators(session: Session, cohort: Cohort) -> list[Operator]:
+    """Who may answer the form: the programme's operators and the admins, still active."""
+    return list(
+        session.scalars(
+            select(Operator)
+            .where(
+                Operator.disabled_at.is_(None),
+                or_(
+                    (Operator.programme_id == cohort.programme_id) & (Operator.role == "operator"),
+                    Operator.role == "admin",
+                ),
+            )
+            .order_by(Operator.id)
+        )
+    )
+
+
+def _operators_line(session: Session, cohort: Cohort) -> str:
+    roles = {"operator": "opérateur·rice", "admin": "administrateur·rice"}
+    found = [f"n° {o.id} ({roles[o.role]})" for o in _operators(session, cohort)]
+    if not found:
+        return "Aucun compte d’opérateur·rice pour ce programme\u00a0: laissez le numéro vide."
+    return "Numéros des opérateur·rices du programme\u00a0: " + ", ".join(found) + "."
 
 
 def wait_for_approval(cohort_id: int) -> bool:
@@ -85,10 +122,16 @@ def apply_answer(cohort_id: int, decision_id: int, answer: MatchingApproval) -> 
     from mentorat.clock import SystemClock
 
     now = SystemClock().now()
-    actor = f"operator:{answer.operator.strip() or 'prefect-ui'}"
     with session_scope(get_settings().database_url) as session:
         cohort = session.get(Cohort, cohort_id)
         assert cohort is not None
+        # An id, never a typed name: Prefect holds nothing personal. Without a valid number,
+        # the cohort's operator, by the cohort's id (the cohort's row names them).
+        known = {o.id for o in _operators(session, cohort)}
+        if answer.operator_id is not None and answer.operator_id in known:
+            actor = f"operator:id-{answer.operator_id}"
+        else:
+            actor = f"operator:cohort-{cohort_id}"
         current = pairing.current_decision(session, cohort)
         if current is None or current.id != decision_id:
             return False  # answered elsewhere already (the command line, another run)

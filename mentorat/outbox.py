@@ -151,7 +151,9 @@ def enqueue(
         if key in existing:
             continue
         rendered = render(letter.kind, {**base, "recipient": letter.recipient, **letter.ctx})
-        failing = letter.person is not None and letter.person.email_status == "failing"
+        failing = letter.person is not None and (
+            letter.person.email_status == "failing" or letter.person.erased_at is not None
+        )
         rows.append(
             {
                 "key": key,

@@ -11,6 +11,7 @@ from models.engagement import (
     WorkshopInvitation,
 )
 from models.installation import Installation
+from models.operators import Operator, OperatorLogin, OperatorSession
 from models.outbox import OutboxMessage
 from models.pairs import MatchingDecision, Pair, PairOverride
 from models.people import Application, CallRecipient, Person
@@ -31,6 +32,9 @@ __all__ = [
     "InboundReply",
     "Installation",
     "MatchingDecision",
+    "Operator",
+    "OperatorLogin",
+    "OperatorSession",
     "OutboxMessage",
     "Pair",
     "PairOverride",

@@ -15,6 +15,8 @@ from mentorat.cli.candidates import candidates_app
 from mentorat.cli.cohorts import cohort_app, programme_app
 from mentorat.cli.common import console, err, settings_or_exit
 from mentorat.cli.matching import matching_app
+from mentorat.cli.operators import operator_app
+from mentorat.cli.people import person_app
 from mentorat.inbound.cli import inbound as inbound_command
 from mentorat.web.cli import web as web_command
 
@@ -57,6 +59,8 @@ app.add_typer(cohort_app, name="cohort")
 app.add_typer(candidates_app, name="candidates")
 app.add_typer(call_app, name="call")
 app.add_typer(matching_app, name="matching")
+app.add_typer(operator_app, name="operator")
+app.add_typer(person_app, name="person")
 app.command(name="web")(web_command)
 app.command(name="inbound")(inbound_command)
 

@@ -23,7 +23,7 @@ from mentorat.delivery.errors import (
     SmtpUnavailable,
     TransientDeliveryError,
 )
-from mentorat.delivery.ledger import claim
+from mentorat.delivery.ledger import NO_COHORT, claim
 from mentorat.delivery.report import DeliveryReport
 from mentorat.delivery.sender import (
     raw_message,
@@ -33,6 +33,7 @@ from mentorat.delivery.sender import (
 )
 
 __all__ = [
+    "NO_COHORT",
     "DeliveryDatabaseError",
     "DeliveryError",
     "DeliveryNotConfigured",

@@ -50,6 +50,11 @@ def wall_now() -> datetime:
     return datetime.now(UTC)
 
 
+# `cohort_id=NO_COHORT`: only the messages of no cohort (an operator's login link, a
+# participant's fresh links), as their letter keys say ("c0"); `None`: every message.
+NO_COHORT = 0
+
+
 def claim(
     session_maker: sessionmaker[Session],
     *,
@@ -85,7 +90,9 @@ def claim(
             .execution_options(synchronize_session=False)
         )
         query = select(OutboxMessage.id).where(claimable).order_by(OutboxMessage.id).limit(limit)
-        if cohort_id is not None:
+        if cohort_id == NO_COHORT:
+            query = query.where(OutboxMessage.cohort_id.is_(None))
+        elif cohort_id is not None:
             query = query.where(OutboxMessage.cohort_id == cohort_id)
         ids = list(session.scalars(query))
         if not ids:

@@ -24,6 +24,10 @@ KINDS: tuple[str, ...] = (
     "fresh_links",
     "erasure_request",
     "inbound_unclear",
+    # To the person whose data is erased, just before (mentorat person erase).
+    "erasure_done",
+    # To the programme's team: a single-use link to the console (services/operators.py).
+    "operator_login",
 )
 
 # Kinds about a dated event: each message of these kinds carries an .ics invitation.

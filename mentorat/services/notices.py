@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from mentorat import events
 from mentorat.db import session_factory
-from mentorat.delivery import send_pending
+from mentorat.delivery import NO_COHORT, send_pending
 from mentorat.mail.kinds import OPERATOR_KINDS
 from mentorat.outbox import enqueue, operator_letter, person_letter
 from mentorat.services import audit
@@ -99,7 +99,9 @@ def deliver(settings: Settings, cohort_id: int | None) -> None:
     the cohort flow's next delivery sends it."""
     if not settings.smtp_host:
         return
+    # A message of no cohort sends only such messages: the cohorts' own go with their runs.
+    which = NO_COHORT if cohort_id is None else cohort_id
     try:
-        send_pending(session_factory(settings.database_url), settings, cohort_id=cohort_id)
+        send_pending(session_factory(settings.database_url), settings, cohort_id=which)
     except Exception as exc:  # stored in the outbox: nothing is lost
         log.warning("immediate delivery failed: %s", type(exc).__name__)

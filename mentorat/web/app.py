@@ -27,6 +27,7 @@ from mentorat.services import ServiceError
 from mentorat.services.targets import resolve
 from mentorat.settings import Settings
 from mentorat.web import csrf, open_call, pages
+from mentorat.web.console import console_router
 from mentorat.web.fresh_worker import FreshLinkWorker
 from mentorat.web.handlers import HANDLERS
 from mentorat.web.handlers import my_data as my_data_handler
@@ -55,6 +56,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         await run_in_threadpool(fresh.close)
+        await run_in_threadpool(console_logins.close)
 
     app = FastAPI(
         title="Mentorat", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
@@ -125,6 +127,13 @@ def create_app(
             return page("too_large.html", 413)
         except MultiPartException:
             return page("bad_request.html", 400)
+
+    console, console_logins = console_router(
+        settings, clock, make_session, limits, limiter,
+        page=page, read_form=read_form, too_many=too_many, client=client,
+    )  # fmt: skip
+    app.include_router(console)
+    app.state.console_logins = console_logins
 
     @app.get("/", response_class=HTMLResponse)
     async def home(request: Request) -> Response:
