@@ -63,6 +63,10 @@ def sign_charter(
     if application is None or not pairs:
         raise ServiceError("aucun binôme en attente de signature pour cette personne")
     pair = pairs[0]
+    # The pair's row lock orders its two members' signatures: without it, both signing at
+    # once would each count one signature and the pair would never start (PostgreSQL's
+    # read committed). NO KEY UPDATE: the signature's foreign key only takes KEY SHARE.
+    session.refresh(pair, with_for_update={"key_share": True})
     cohort = session.get(Cohort, application.cohort_id)
     assert cohort is not None
     signature = session.scalar(
