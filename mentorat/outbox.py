@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, CursorResult, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -62,6 +62,23 @@ def _step_filter(cohort_id: int | None, step: str) -> tuple[ColumnElement[bool],
         OutboxMessage.cohort_id.is_(None) if not cohort_id else OutboxMessage.cohort_id == cohort_id
     )
     return cohort, OutboxMessage.step == step
+
+
+def withdraw_pending(session: Session, cohort_id: int, steps: Iterable[str], reason: str) -> int:
+    """Cancel the messages of these steps that have not left yet (a request whose deadline has
+    passed would ask for something after its date); returns how many. What a sender has
+    claimed already ("sending") goes."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.cohort_id == cohort_id,
+            OutboxMessage.step.in_(list(steps)),
+            OutboxMessage.status == "pending",
+        )
+        .values(status="cancelled", last_error=reason[:500], next_attempt_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(cast(CursorResult[Any], result).rowcount or 0)
 
 
 def count_keys(session: Session, cohort_id: int, step: str) -> int:

@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from prefect import task
-from sqlalchemy import CursorResult, Row, and_, or_, select, update
+from sqlalchemy import Row, and_, or_, select
 
 from mentorat.mail.dates import date_fr
 from mentorat.mail.words import role_fr
-from mentorat.outbox import Letter, existing_keys, letter_key, person_letter
+from mentorat.outbox import Letter, existing_keys, letter_key, person_letter, withdraw_pending
 from mentorat.settings import get_settings
 from mentorat.timeline import CheckInMonth
 from models import Application, CheckIn, OutboxMessage, Pair
@@ -163,23 +163,12 @@ def _close_month(
     if not any(row.status == "open" for row in rows):
         return  # closed at an earlier run
     steps = (f"checkin{month.month}", f"checkin{month.month}_reminder")
-    withdrawn = cast(
-        CursorResult[Any],
-        ctx.session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.cohort_id == ctx.cohort.id,
-                OutboxMessage.step.in_(steps),
-                OutboxMessage.status == "pending",
-            )
-            .values(
-                status="cancelled",
-                last_error="retiré : le point mensuel était clos avant que le message parte",
-                next_attempt_at=None,
-            )
-            .execution_options(synchronize_session=False)
-        ),
-    ).rowcount
+    withdrawn = withdraw_pending(
+        ctx.session,
+        ctx.cohort.id,
+        steps,
+        "retiré : le point mensuel était clos avant que le message parte",
+    )
     if withdrawn:
         ctx.counts["checkin_withdrawn"] += withdrawn
     # The request reached the mail server (or was refused by it, which the bounce alert says).

@@ -8,7 +8,7 @@ from typing import Any
 from prefect import task
 from sqlalchemy import select
 
-from mentorat.outbox import Letter, person_letter
+from mentorat.outbox import Letter, person_letter, withdraw_pending
 from mentorat.settings import get_settings
 from models import EvaluationAnswer
 from tasks.context import PhaseContext, run_phase
@@ -31,6 +31,15 @@ def advance(ctx: PhaseContext) -> None:
     # The timeline sets the close together with the opening (checked just above).
     assert t.evaluation_closes_at is not None
     if ctx.now >= t.evaluation_closes_at:
+        # A request or reminder held back past the close (mail server or Mentorat down) would
+        # ask for answers after the date: withdrawn.
+        steps = ["evaluation"] + [
+            f"evaluation_reminder{n}" for n in range(1, len(t.evaluation_reminders) + 1)
+        ]
+        reason = "retiré : l’évaluation était close avant que le message parte"
+        withdrawn = withdraw_pending(ctx.session, ctx.cohort.id, steps, reason)
+        if withdrawn:
+            ctx.counts["evaluation_withdrawn"] += withdrawn
         return
     answered = set(
         ctx.session.scalars(

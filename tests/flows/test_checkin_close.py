@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from mentorat.db import session_scope
 from mentorat.services import cohorts
 from models import Application, CheckIn, Cohort, OutboxMessage, Person
-from tasks import checkins
+from tasks import checkins, evaluation
 from tests.support import phases
 from tests.web.world import World, build_world, deliver_pending
 
@@ -120,3 +120,24 @@ def test_only_those_asked_can_miss_a_month(settings, smtp):
     # What the server now takes is the alert, not the withdrawn request.
     arrived = [m.message() for m in smtp.messages[before:]]
     assert [m["X-Mentorat-Step"] for m in arrived] == ["alert_checkin_unasked"]
+
+
+def test_an_evaluation_closed_during_an_outage_withdraws_its_requests(settings, smtp):
+    world = build_world(settings)
+    with session_scope(settings.database_url) as session:
+        cohort = session.get(Cohort, world.cohort_id)
+        assert cohort is not None
+        t = cohorts.timeline_of(cohort)
+    assert t.evaluation_opens_at and t.evaluation_closes_at and t.evaluation_reminders
+    # The requests and the reminders are written, and never leave (the mail server is down).
+    phases.advance(settings, world.cohort_id, evaluation, t.evaluation_reminders[-1])
+    steps = ["evaluation"] + [
+        f"evaluation_reminder{n + 1}" for n in range(len(t.evaluation_reminders))
+    ]
+    waiting = outbox(world, *steps)
+    assert set(waiting) == {"pending"} and waiting["pending"] > 0
+    done = phases.advance(settings, world.cohort_id, evaluation, t.evaluation_closes_at)
+    assert done["evaluation_withdrawn"] == waiting["pending"]
+    assert outbox(world, *steps) == Counter({"cancelled": waiting["pending"]})
+    deliver_pending(settings)
+    assert not [m for m in smtp.messages if m.message()["X-Mentorat-Step"] in steps]

@@ -339,7 +339,8 @@ def check_every_email_once(url: str, sink: SmtpSink, cohort_id: int, crashed: in
         )
     assert set(statuses) <= {"sent", "cancelled"}, statuses
     assert all(
-        kind in ("checkin_request", "checkin_reminder") and "clos" in (error or "")
+        kind in ("checkin_request", "checkin_reminder", "evaluation_request", "evaluation_reminder")
+        and "clos" in (error or "")
         for kind, error in withdrawn
     ), withdrawn
     assert len(withdrawn) <= statuses["sent"] // 10, withdrawn
