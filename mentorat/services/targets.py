@@ -114,7 +114,11 @@ def _evaluation(session: Session, person: Person, occurrence: int) -> Target | N
     return Target("evaluation", person, cohort, app, app, timeline_of(cohort).evaluation_closes_at)
 
 
-def _apply(session: Session, person: Person, occurrence: int) -> Target | None:
+def _called_or_applied(
+    session: Session, person: Person, occurrence: int
+) -> tuple[Cohort, Application | None] | None:
+    """The cohort (its id is the occurrence) and the person's application in it, if the
+    person applied to it or its call reached them; else None."""
     cohort = session.get(Cohort, occurrence)
     if cohort is None:
         return None
@@ -130,6 +134,14 @@ def _apply(session: Session, person: Person, occurrence: int) -> Target | None:
     )
     if app is None and invited is None:
         return None
+    return cohort, app
+
+
+def _apply(session: Session, person: Person, occurrence: int) -> Target | None:
+    found = _called_or_applied(session, person, occurrence)
+    if found is None:
+        return None
+    cohort, app = found
     deadline = timeline_of(cohort).call_closes_at
     if cohort.matching_approved_at is not None:
         deadline = min(deadline, cohort.matching_approved_at)
@@ -137,21 +149,10 @@ def _apply(session: Session, person: Person, occurrence: int) -> Target | None:
 
 
 def _my_data(session: Session, person: Person, occurrence: int) -> Target | None:
-    cohort = session.get(Cohort, occurrence)
-    if cohort is None:
+    found = _called_or_applied(session, person, occurrence)
+    if found is None:
         return None
-    app = session.scalar(
-        select(Application).where(
-            Application.cohort_id == cohort.id, Application.person_id == person.id
-        )
-    )
-    invited = session.scalar(
-        select(CallRecipient.id).where(
-            CallRecipient.cohort_id == cohort.id, CallRecipient.person_id == person.id
-        )
-    )
-    if app is None and invited is None:
-        return None
+    cohort, app = found
     return Target("my_data", person, cohort, cohort, app, None)
 
 
