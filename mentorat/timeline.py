@@ -231,7 +231,10 @@ def phases_due(t: Timeline, now: datetime) -> frozenset[str]:
         due.add("checkins")
     if t.kickoff_at <= now <= (t.supervision_until or t.kickoff_at):
         due.add("supervision")  # group sessions, and individual ones after escalations
-    if t.evaluation_opens_at <= now < t.evaluation_closes_at:
+    # Until a day past the close at least: the run at the close (however late) withdraws the
+    # evaluation's requests and reminders that never left.
+    withdraw_until = max(t.workshop_starts_at or t.evaluation_closes_at, t.evaluation_closes_at)
+    if t.evaluation_opens_at <= now < max(withdraw_until, t.evaluation_closes_at + days(1)):
         due.add("evaluation")
     if now >= t.evaluation_closes_at:
         due.add("workshop")

@@ -27,7 +27,6 @@ def advance(ctx: PhaseContext) -> None:
     t = ctx.timeline
     if t.evaluation_opens_at is None or ctx.now < t.evaluation_opens_at:
         return
-    ctx.cohort.phase = "evaluation"
     # The timeline sets the close together with the opening (checked just above).
     assert t.evaluation_closes_at is not None
     if ctx.now >= t.evaluation_closes_at:
@@ -40,7 +39,8 @@ def advance(ctx: PhaseContext) -> None:
         withdrawn = withdraw_pending(ctx.session, ctx.cohort.id, steps, reason)
         if withdrawn:
             ctx.counts["evaluation_withdrawn"] += withdrawn
-        return
+        return  # the cohort's phase is the workshop's now
+    ctx.cohort.phase = "evaluation"
     answered = set(
         ctx.session.scalars(
             select(EvaluationAnswer.application_id).where(

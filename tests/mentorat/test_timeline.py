@@ -72,7 +72,12 @@ def test_each_phase_runs_only_in_its_window():
         "supervision",
         "evaluation",
     } - ({"checkins"} if t.evaluation_opens_at > t.checkins[-1].closes_at else set())
-    assert timeline.phases_due(t, t.evaluation_closes_at) == {"workshop"}
+    # The evaluation runs once more at its close (it withdraws what never left), until the
+    # workshop, then only the workshop.
+    assert timeline.phases_due(t, t.evaluation_closes_at) == {"evaluation", "workshop"}
+    assert t.workshop_starts_at is not None
+    after = max(t.workshop_starts_at, t.evaluation_closes_at + timedelta(days=1))
+    assert timeline.phases_due(t, after) == {"workshop"}
     assert "workshop" in timeline.phases_due(t, t.workshop_ends_at)
 
 
