@@ -85,6 +85,18 @@ class Bilan(_Strict):
     anonymity_threshold: int = Field(5, ge=1)
 
 
+class Privacy(_Strict):
+    # The privacy notice (« Données personnelles ») and the retention schedule. Empty fields
+    # fall back on the cohort's operator as the contact.
+    controller: str = ""  # who is responsible for the processing (an organisation)
+    contact: str = ""  # where to write to exercise one's rights (an address)
+    dpo: str = ""  # the data protection officer's address, when there is one
+    # Months after a cohort closes before its personal data is anonymised (retention flow).
+    retention_months: int = Field(12, ge=1, le=120)
+    # Days before that the operator is told.
+    retention_notice_days: int = Field(7, ge=1, le=60)
+
+
 class ProgrammePreset(_Strict):
     programme: ProgrammeInfo
     charter: CharterInfo
@@ -94,11 +106,20 @@ class ProgrammePreset(_Strict):
     matching: dict[str, Any] = {}
     bilan: Bilan = Bilan()
     pages: Pages = Pages()
+    privacy: Privacy = Privacy()
 
     def settings(self) -> dict[str, Any]:
         """What the programme row stores (everything but identity and charter)."""
         return self.model_dump(
-            include={"timing", "supervision", "workshop", "matching", "bilan", "pages"}
+            include={
+                "timing",
+                "supervision",
+                "workshop",
+                "matching",
+                "bilan",
+                "pages",
+                "privacy",
+            }
         )
 
 
