@@ -59,14 +59,15 @@ CHECKIN = {
     },
 }
 
+SESSION_FACTS: dict[str, Any] = {
+    "number": 2,
+    "kind": "group",
+    "starts_at": _at(2026, 11, 17, 13, 30),
+    "ends_at": _at(2026, 11, 17, 15, 30),
+    "location": "Direction des services judiciaires, salle Portalis, 13 place Vendôme, Paris",
+}
 SESSION = {
-    "session": {
-        "number": 2,
-        "kind": "group",
-        "starts_at": _at(2026, 11, 17, 13, 30),
-        "ends_at": _at(2026, 11, 17, 15, 30),
-        "location": "Direction des services judiciaires, salle Portalis, 13 place Vendôme, Paris",
-    },
+    "session": SESSION_FACTS,
     "urls": {"yes": _link("rsvp/yes"), "no": _link("rsvp/no")},
 }
 
@@ -111,6 +112,14 @@ SPECIFIC: dict[str, dict[str, Any]] = {
     },
     "charter_request": CHARTER,
     "charter_reminder": {**CHARTER, "reminder_number": 1},
+    "charter_new_version": {
+        "role": "mentee",
+        "partner": _person(BRUNO),
+        "charter_url": _link("charter"),
+        "charter_version": 2,
+        "pair_active": True,
+        "reminder_number": 0,
+    },
     "charter_escalation": {
         "pair_ref": "B-12",
         "unsigned": [{**_person(BRUNO), "role": "mentor"}],
@@ -184,6 +193,22 @@ SPECIFIC: dict[str, dict[str, Any]] = {
         "login_url": f"{PUBLIC_URL}/gestion/connexion/exemple.signature",
         "expires_at": _at(2026, 12, 3, 9, 45),
     },
+    "retention_notice": {
+        "anonymise_on": _at(2028, 6, 10, 15, 0),
+        "closed_on": _at(2027, 6, 10, 15, 0),
+        "months": 12,
+        "people": 57,
+    },
+    "pair_ended": {"role": "mentee", "partner": _person(BRUNO), "cause": "withdrawal"},
+    "participation_withdrawn": {"role": "mentor"},
+    "session_moved": {
+        **SESSION,
+        "session": {**SESSION_FACTS, "title": f"Séance de supervision collective n°{NBSP}2"},
+        "moved_from": _at(2026, 11, 10, 13, 30),
+    },
+    "session_cancelled": {
+        "session": {**SESSION_FACTS, "title": f"Séance de supervision collective n°{NBSP}2"},
+    },
     "operator_alert": {
         "alert": {
             "kind": "bounce",
@@ -209,6 +234,7 @@ RECIPIENTS = {
     "erasure_request": DELPHINE,
     "inbound_unclear": DELPHINE,
     "operator_login": DELPHINE,
+    "retention_notice": DELPHINE,
 }
 
 
@@ -217,6 +243,7 @@ def common() -> dict[str, Any]:
         "programme": {
             "name": "MIRHE – Mentorat et innovation RH pour les encadrants",
             "short_name": "MIRHE",
+            "slug": "mirhe",
         },
         "cohort": {"code": "MIRHE-2027", "label": "Promotion 2027"},
         "recipient": _person(ALICE),
@@ -257,6 +284,11 @@ def variants() -> Iterator[tuple[str, str, dict[str, Any]]]:
         "application_received-late",
         "application_received",
         _with("application_received", late=True),
+    )
+    yield (
+        "charter_new_version-reminder",
+        "charter_new_version",
+        _with("charter_new_version", reminder_number=1, pair_active=False),
     )
     yield (
         "charter_request-mentor",

@@ -2,11 +2,13 @@
 set to a started Prefect server). For several machines, use prefect.yaml instead
 (`prefect deploy --all`, then `prefect worker start --pool mentorat` on each machine).
 
-Two deployments:
+Three deployments:
 - `cohort-lifecycle/cohort`: each cohort run schedules the next one there, and the operator's
   commands, the sweeper and the urgent answers ask for runs there. Its form in the Prefect UI
   takes the cohort's code.
 - `cohort-sweeper/sweeper`: every hour, revives any live cohort left with no run ahead.
+- `retention/retention`: every day, anonymises the cohorts closed for longer than their
+  programme's retention period and tells their operators a week before (flows/retention.py).
 
 The settings (database, SMTP, secret key) come from this process's environment, as they
 do for a worker: nothing secret is a deployment parameter or a job variable.
@@ -19,9 +21,11 @@ from datetime import timedelta
 from prefect.deployments.runner import RunnerDeployment
 
 from flows.cohort import cohort_lifecycle
+from flows.retention import retention_flow
 from flows.sweeper import cohort_sweeper
 
 SWEEP_EVERY = timedelta(hours=1)
+RETAIN_EVERY = timedelta(days=1)
 
 
 def deployment() -> RunnerDeployment:
@@ -48,7 +52,19 @@ def sweeper(every: timedelta = SWEEP_EVERY) -> RunnerDeployment:
     return made
 
 
+def retention(every: timedelta = RETAIN_EVERY) -> RunnerDeployment:
+    made = retention_flow.to_deployment(
+        name="retention",
+        interval=every,
+        tags=["mentorat"],
+        description="Anonymise les cohortes closes depuis la durée de conservation de leur "
+        "programme ; prévient leur opérateur·rice une semaine avant.",
+    )
+    assert isinstance(made, RunnerDeployment)
+    return made
+
+
 if __name__ == "__main__":
     from prefect import serve
 
-    serve(deployment(), sweeper())
+    serve(deployment(), sweeper(), retention())

@@ -133,7 +133,11 @@ def operator_letter(
 def common_context(cohort: Cohort, settings: Settings) -> dict[str, Any]:
     programme = cohort.programme
     return {
-        "programme": {"name": programme.name, "short_name": programme.short_name},
+        "programme": {
+            "name": programme.name,
+            "short_name": programme.short_name,
+            "slug": programme.slug,  # the privacy notice's address, in every footer
+        },
         "cohort": {"code": cohort.code, "label": cohort.label},
         "operator": {"name": cohort.operator_name, "email": cohort.operator_email},
         "public_url": settings.public_url,

@@ -98,6 +98,10 @@ class Timeline:
     supervision_until: datetime | None = None
     # Reminders of the individual supervision sessions set up so far.
     individual_reminders: tuple[datetime, ...] = ()
+    # A charter version adopted mid-cohort: when it was adopted (its requests) and when its
+    # one reminder is due.
+    charter_adopted_at: datetime | None = None
+    charter_renewal_reminder: datetime | None = None
 
     def instants(self) -> list[datetime]:
         """Every moment at which the cohort has something to do."""
@@ -112,6 +116,7 @@ class Timeline:
             moments += list(self.evaluation_reminders)
             moments += [m for m in (self.evaluation_closes_at, self.workshop_ends_at) if m]
         moments += list(self.individual_reminders)
+        moments += [m for m in (self.charter_adopted_at, self.charter_renewal_reminder) if m]
         return sorted(set(moments))
 
     def next_after(self, now: datetime) -> datetime | None:
@@ -126,9 +131,11 @@ def build(
     call_opens_at: datetime,
     approved_at: datetime | None,
     individual_sessions: tuple[datetime, ...] = (),
+    charter_adopted_at: datetime | None = None,
 ) -> Timeline:
     """The cohort's timeline; `individual_sessions` are the starts of the individual
-    supervision sessions already set up (each has a reminder)."""
+    supervision sessions already set up (each has a reminder); `charter_adopted_at`, when
+    the cohort moved onto a new charter version (its signature has one reminder)."""
     closes = call_opens_at + days(timing.call_days)
     reminder = max(call_opens_at, closes - days(timing.call_reminder_days_before_close))
     individual_reminders = tuple(
@@ -206,9 +213,26 @@ def build(
         supervision_until=max(
             [s.ends_at for s in slots]
             + [last.closes_at + days(supervision.individual_days_after + 1)]
+            # A session moved later than all of these still gets its reminder.
+            + [start + days(1) for start in individual_sessions]
         ),
         individual_reminders=individual_reminders,
+        charter_adopted_at=charter_adopted_at,
+        charter_renewal_reminder=(
+            charter_adopted_at + days(min(timing.charter_reminder_days))
+            if charter_adopted_at is not None and timing.charter_reminder_days
+            else None
+        ),
     )
+
+
+def charter_shift(t: Timeline, pair_created_at: datetime) -> timedelta:
+    """How much later a pair's charter dates fall than the cohort's: a pair the operator
+    forms after the approval (mentorat.services.fixes) gets the same delays from its own
+    start; the engine's pairs, made before the approval, none."""
+    if t.approved_at is None or pair_created_at <= t.approved_at:
+        return timedelta(0)
+    return pair_created_at - t.approved_at
 
 
 def phases_due(t: Timeline, now: datetime) -> frozenset[str]:

@@ -66,7 +66,15 @@ class Cohort(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     label: Mapped[str] = mapped_column(String(200))
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"))
+    # The programme's settings when the cohort was created (mentorat.presets): the cohort
+    # keeps them, so that a preset edited later changes no running cohort. Only the operator
+    # brings a cohort onto the programme's current settings (`mentorat cohort update-settings`).
+    settings: Mapped[dict[str, Any]]
     charter_version_id: Mapped[int] = mapped_column(ForeignKey("charter_version.id"))
+    # When the cohort moved onto its current charter version (`mentorat cohort
+    # adopt-charter`); None: the version it was created with. Members who signed an earlier
+    # version are asked to sign this one (tasks/charter.py).
+    charter_adopted_at: Mapped[datetime | None]
     operator_name: Mapped[str] = mapped_column(String(200))
     operator_email: Mapped[str] = mapped_column(String(320))
     supervisor_name: Mapped[str] = mapped_column(String(200))
@@ -83,6 +91,10 @@ class Cohort(Base):
     application_domains: Mapped[list[Any]] = mapped_column(default=list)
     phase: Mapped[str] = mapped_column(String(30), default="draft")
     created_at: Mapped[datetime]
+    # Retention (mentorat.services.retention): when the operator was told that the cohort's
+    # personal data would be anonymised, and when it was.
+    retention_notice_at: Mapped[datetime | None]
+    anonymised_at: Mapped[datetime | None]
 
     programme: Mapped[Programme] = relationship()
     charter: Mapped[CharterVersion] = relationship()

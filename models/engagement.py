@@ -12,7 +12,9 @@ from models.base import Base
 
 class CharterSignature(Base):
     __tablename__ = "charter_signature"
-    __table_args__ = (UniqueConstraint("pair_id", "application_id"),)
+    # One signature per member, pair and charter version: a new version the cohort adopts
+    # is signed again, and the earlier signature stays on record.
+    __table_args__ = (UniqueConstraint("pair_id", "application_id", "charter_version_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pair_id: Mapped[int] = mapped_column(ForeignKey("pair.id"))
@@ -37,6 +39,10 @@ class SupervisionSession(Base):
     # For an individual session: the mentor it was set up for (after an escalation).
     application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"))
     created_at: Mapped[datetime]
+    # Each move or cancellation sends the invitees a new revision of the same event (same UID,
+    # SEQUENCE + 1: RFC 5546).
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    cancelled_at: Mapped[datetime | None]
 
 
 class SupervisionAttendance(Base):

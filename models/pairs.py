@@ -20,7 +20,7 @@ class MatchingDecision(Base):
     mode: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(
         String(20), default="proposed"
-    )  # proposed|approved|superseded
+    )  # proposed|approved|superseded, or manual: a pair the operator formed after approval
     report: Mapped[dict[str, Any]]
     # Each person left out, with the reason in plain French (kept to justify the decision later).
     unmatched: Mapped[list[Any]]
@@ -41,10 +41,13 @@ class Pair(Base):
     score: Mapped[float] = mapped_column(Double)  # as migration 0001 made it
     criteria: Mapped[list[Any]]
     explanation: Mapped[str] = mapped_column(Text)
-    # proposed -> approved (charter pending) -> active (both signed) ; superseded when re-run
+    # proposed -> approved (charter pending) -> active (both signed) ; superseded when re-run;
+    # ended by the operator after approval (mentorat.services.fixes)
     status: Mapped[str] = mapped_column(String(20), default="proposed")
     pinned: Mapped[bool] = mapped_column(default=False)
     activated_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(20))  # withdrawal | ended
     created_at: Mapped[datetime]
 
     mentor: Mapped[Application] = relationship(foreign_keys=[mentor_application_id])

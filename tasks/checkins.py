@@ -109,8 +109,8 @@ def advance(ctx: PhaseContext) -> None:
             written = existing_keys(ctx.session, ctx.cohort.id, step)
             out: list[Letter] = []
             for row in rows:
-                if only_open and row.status != "open":
-                    continue
+                if row.status == "ended" or (only_open and row.status != "open"):
+                    continue  # "ended": the pair ended during the month (services.fixes)
                 app = apps[row.application_id]
                 if letter_key(ctx.cohort.id, step, f"p{app.person_id}", row.id) in written:
                     continue

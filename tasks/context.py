@@ -18,7 +18,7 @@ from mentorat.db import session_scope
 from mentorat.outbox import Letter, common_context, enqueue, operator_letter
 from mentorat.presets import ProgrammePreset
 from mentorat.services.cohorts import timeline_of
-from mentorat.services.programmes import programme_parts
+from mentorat.services.programmes import cohort_parts
 from mentorat.settings import Settings
 from mentorat.timeline import Timeline
 from models import Application, Cohort, Pair
@@ -36,7 +36,7 @@ class PhaseContext:
 
     def __post_init__(self) -> None:
         self.timeline = timeline_of(self.cohort)
-        self.parts = programme_parts(self.cohort.programme)
+        self.parts = cohort_parts(self.cohort)
         self._base = common_context(self.cohort, self.settings)
         self._applications: list[Application] | None = None
 

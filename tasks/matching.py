@@ -17,6 +17,7 @@ from mentorat.outbox import Letter, count_keys, person_letter
 from mentorat.services import ServiceError, pairing
 from mentorat.services.applications import acknowledgement
 from mentorat.settings import get_settings
+from mentorat.timeline import charter_shift
 from models import Application, MatchingDecision
 from tasks.context import PhaseContext, person_ctx, run_phase
 from tasks.policy import PHASE_TASK
@@ -72,13 +73,16 @@ def advance(ctx: PhaseContext) -> bool:
         )
         or 0
     )
-    pairs = ctx.count_pairs("approved", "active")
+    # Ended pairs were introduced too; a pair formed after the approval (services.fixes) is
+    # one more than the introductions written, so it gets its own.
+    pairs = ctx.count_pairs("approved", "active", "ended")
     if (
         count_keys(ctx.session, cohort.id, "introduction") >= 2 * pairs
         and count_keys(ctx.session, cohort.id, "not_matched") >= unmatched
     ):
         return True  # every introduction and every "not this time" is written
     deadline = ctx.timeline.charter_deadline
+    assert deadline is not None  # the pairs are approved
     letters = []
     for pair in ctx.pairs("approved", "active"):
         for me, other in ((pair.mentor, pair.mentee), (pair.mentee, pair.mentor)):
@@ -94,7 +98,7 @@ def advance(ctx: PhaseContext) -> bool:
                         part.strip() for part in pair.explanation.split(";") if part.strip()
                     ],
                     charter_url=ctx.url(me.person_id, "charter", pair.id),
-                    charter_deadline=deadline,
+                    charter_deadline=deadline + charter_shift(ctx.timeline, pair.created_at),
                 )
             )
     ctx.send(letters, "pair_introduction")

@@ -56,6 +56,8 @@ def _invite(ctx: PhaseContext, session: SupervisionSession, title: str, *, remin
         if reminder and att.rsvp == "no":
             continue
         app = apps[att.application_id]
+        if app.status == "withdrawn":
+            continue
         if letter_key(ctx.cohort.id, step, f"p{app.person_id}", att.id) in written:
             continue  # sent already: do not build its calendar file again
         ics = invitation_ics(
@@ -67,6 +69,8 @@ def _invite(ctx: PhaseContext, session: SupervisionSession, title: str, *, remin
             location=session.location,
             organizer_email=ctx.cohort.supervisor_email,
             attendee_email=app.person.email,
+            # Moved sessions (services.fixes) are at a later revision: say the latest one.
+            sequence=session.sequence,
         )
         letters.append(
             person_letter(
@@ -123,9 +127,12 @@ def advance(ctx: PhaseContext) -> None:
                         SupervisionAttendance(session_id=session.id, application_id=app.id)
                     )
             ctx.session.flush()
-        if ctx.now < slot.ends_at:
+        if session.cancelled_at is not None:
+            continue  # cancelled by the operator (services.fixes): nothing more to send
+        # The session's own times: the operator may have moved it from the slot's.
+        if ctx.now < session.ends_at:
             _invite(ctx, session, slot.spec.title, reminder=False)
-            if ctx.now >= slot.reminder_at:
+            if ctx.now >= session_reminder_at(session.starts_at, ctx.parts.supervision):
                 _invite(ctx, session, slot.spec.title, reminder=True)
     for session in ctx.session.scalars(
         select(SupervisionSession).where(
@@ -133,7 +140,7 @@ def advance(ctx: PhaseContext) -> None:
         )
     ):
         reminder_at = session_reminder_at(session.starts_at, ctx.parts.supervision)
-        if reminder_at <= ctx.now < session.ends_at:
+        if session.cancelled_at is None and reminder_at <= ctx.now < session.ends_at:
             _invite(ctx, session, "Séance individuelle de supervision", reminder=True)
 
 

@@ -14,9 +14,12 @@ from mentorat.cli.call import call_app
 from mentorat.cli.candidates import candidates_app
 from mentorat.cli.cohorts import cohort_app, programme_app
 from mentorat.cli.common import console, err, settings_or_exit
+from mentorat.cli.fixes import pair_app, session_app
+from mentorat.cli.fixes import register as register_fixes
 from mentorat.cli.matching import matching_app
 from mentorat.cli.operators import operator_app
 from mentorat.cli.people import person_app
+from mentorat.cli.retention import retention_app
 from mentorat.inbound.cli import inbound as inbound_command
 from mentorat.web.cli import web as web_command
 
@@ -61,6 +64,10 @@ app.add_typer(call_app, name="call")
 app.add_typer(matching_app, name="matching")
 app.add_typer(operator_app, name="operator")
 app.add_typer(person_app, name="person")
+register_fixes(person_app)
+app.add_typer(pair_app, name="pair")
+app.add_typer(session_app, name="session")
+app.add_typer(retention_app, name="retention")
 app.command(name="web")(web_command)
 app.command(name="inbound")(inbound_command)
 

@@ -180,3 +180,83 @@ def cohort_report(
     except OSError as exc:
         raise fail(f"{out}\u00a0: écriture impossible ({exc.strerror or exc})") from None
     console.print(f"Bilan de la cohorte {bilan.code} écrit dans {out}.")
+
+
+def _advance_now(code: str, reason: str, run: bool) -> None:
+    """After an operator's change, a run of the cohort follows its new settings or charter."""
+    if not run:
+        console.print("La cohorte en tiendra compte à sa prochaine exécution.")
+        return
+    if runs.server_configured():
+        runs.hand_over(code, reason=reason)
+        return
+    runs.run_here(code, None)
+
+
+By_ = Annotated[str, typer.Option("--by", help="Qui décide (inscrit au journal)")]
+Yes_ = Annotated[bool, typer.Option("--yes", help="Appliquer (sans --yes\u00a0: aperçu seul)")]
+Run_ = Annotated[bool, typer.Option(help="Avancer la cohorte aussitôt après")]
+
+
+@cohort_app.command("update-settings")
+def cohort_update_settings(cohort: Cohort_, by: By_, yes: Yes_ = False, run: Run_ = True) -> None:
+    """Applique à la cohorte les réglages actuels de son programme (aperçu sans --yes)."""
+    from mentorat.services import cohort_changes, cohorts
+
+    settings = settings_or_exit()
+    now = utc_now()
+    try:
+        with db.session_scope(settings.database_url) as session:
+            target = cohorts.get_cohort(session, cohort)
+            code = target.code
+            plan = cohort_changes.plan_settings(target, now=now)
+            if not plan.changes:
+                console.print(
+                    f"La cohorte {code} a déjà les réglages actuels du programme\u00a0: "
+                    "rien à changer."
+                )
+                return
+            console.print(f"Réglages de la cohorte {code} qui changeraient\u00a0:")
+            for change in plan.changes:
+                console.print(f"  {change.line()}", markup=False, highlight=False)
+            if plan.refusals:
+                raise fail(
+                    "ces réglages ne peuvent plus s’appliquer à la cohorte, rien n’a "
+                    "changé\u00a0:\n  " + "\n  ".join(plan.refusals)
+                )
+            if not yes:
+                console.print("Rien n’a changé. Pour appliquer, relancez avec --yes.")
+                return
+            cohort_changes.update_settings(session, target, now=now, actor=f"operator:{by}")
+    except ServiceError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"Réglages de la cohorte {code} mis à jour.")
+    _advance_now(code, "reglages", run)
+
+
+@cohort_app.command("adopt-charter")
+def cohort_adopt_charter(cohort: Cohort_, by: By_, yes: Yes_ = False, run: Run_ = True) -> None:
+    """Passe la cohorte à la dernière version de la charte du programme\u00a0: qui l’avait signée
+    est invité à signer la nouvelle version, les binômes se poursuivent (aperçu sans --yes)."""
+    from mentorat.services import cohort_changes, cohorts
+
+    settings = settings_or_exit()
+    now = utc_now()
+    try:
+        with db.session_scope(settings.database_url) as session:
+            target = cohorts.get_cohort(session, cohort)
+            code = target.code
+            plan = cohort_changes.plan_charter(session, target, now=now)
+            console.print(
+                f"Charte de la cohorte {code}\u00a0: version {plan.current.version} → "
+                f"version {plan.latest.version}. Signataires invités à signer la nouvelle "
+                f"version\u00a0: {plan.signers}."
+            )
+            if not yes:
+                console.print("Rien n’a changé. Pour appliquer, relancez avec --yes.")
+                return
+            cohort_changes.adopt_charter(session, target, now=now, actor=f"operator:{by}")
+    except ServiceError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"La cohorte {code} passe à la version {plan.latest.version} de la charte.")
+    _advance_now(code, f"charte-v{plan.latest.version}", run)

@@ -92,6 +92,18 @@ def run_here(code: str, at: datetime | None) -> dict[str, Any]:
     return result
 
 
+def advance_now(code: str, *, reason: str, run: bool = True) -> None:
+    """After an operator's change, a run of the cohort acts on it now: on the server when one
+    is configured, here otherwise (`run` False: at its next due date)."""
+    if not run:
+        console.print("La cohorte en tiendra compte à sa prochaine exécution.")
+        return
+    if server_configured():
+        hand_over(code, reason=reason)
+        return
+    run_here(code, None)
+
+
 def cancel_waiting_approval(code: str) -> int:
     """Cancel the cohort's runs suspended on the approval form (answered here instead)."""
     from mentorat.cohort_runs import run_tags, this_installation

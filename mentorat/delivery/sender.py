@@ -53,7 +53,9 @@ def raw_message(row: OutboxMessage, settings: Settings) -> bytes:
     """The message as sent: built from the outbox row alone, so a retry sends the same."""
     attachments = []
     if row.ics:
-        attachments.append(Attachment.invitation(row.ics))
+        # A cancellation says so in its MIME type too (RFC 6047): METHOD:CANCEL.
+        method = "CANCEL" if b"METHOD:CANCEL" in row.ics else "REQUEST"
+        attachments.append(Attachment.invitation(row.ics, method))
     return build_raw(
         rendered=Rendered(subject=row.subject, text=row.body_text, html=row.body_html),
         sender=settings.mail_from,

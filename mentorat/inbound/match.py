@@ -28,6 +28,7 @@ from models import OutboxMessage
 KIND_PURPOSE = {
     "charter_request": "charter",
     "charter_reminder": "charter",
+    "charter_new_version": "charter",
     "pair_introduction": "charter",
     "evaluation_request": "evaluation",
     "evaluation_reminder": "evaluation",

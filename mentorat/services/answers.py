@@ -45,33 +45,36 @@ def sign_charter(
     now: datetime,
     pair_id: int | None = None,
 ) -> CharterSignature:
-    """Sign the charter for one pair (the link names it); without `pair_id`, the first of
-    the person's pairs they have not signed yet."""
+    """Sign the cohort's current charter version for one pair (the link names it); without
+    `pair_id`, the first of the person's pairs they have not signed it for yet. A signature
+    of an earlier version stays on record beside it."""
     application = session.get(Application, application_id)
+    cohort = session.get(Cohort, application.cohort_id) if application else None
     pairs = _pairs_of(session, application_id) if application else []
     if pair_id is not None:
         pairs = [p for p in pairs if p.id == pair_id]
-    else:
+    elif cohort is not None:
         signed = set(
             session.scalars(
                 select(CharterSignature.pair_id).where(
-                    CharterSignature.application_id == application_id
+                    CharterSignature.application_id == application_id,
+                    CharterSignature.charter_version_id == cohort.charter_version_id,
                 )
             )
         )
         pairs = [p for p in pairs if p.id not in signed] or pairs
-    if application is None or not pairs:
+    if application is None or cohort is None or not pairs:
         raise ServiceError("aucun binôme en attente de signature pour cette personne")
     pair = pairs[0]
     # The pair's row lock orders its two members' signatures: without it, both signing at
     # once would each count one signature and the pair would never start (PostgreSQL's
     # read committed). NO KEY UPDATE: the signature's foreign key only takes KEY SHARE.
     session.refresh(pair, with_for_update={"key_share": True})
-    cohort = session.get(Cohort, application.cohort_id)
-    assert cohort is not None
     signature = session.scalar(
         select(CharterSignature).where(
-            CharterSignature.pair_id == pair.id, CharterSignature.application_id == application_id
+            CharterSignature.pair_id == pair.id,
+            CharterSignature.application_id == application_id,
+            CharterSignature.charter_version_id == cohort.charter_version_id,
         )
     )
     if signature is None:
@@ -96,12 +99,14 @@ def sign_charter(
             channel=channel,
             charter_version_id=cohort.charter_version_id,
         )
+    # Members who signed, whatever the version: a pair goes on while a new one is signed.
     signed = session.scalar(
-        select(func.count())
-        .select_from(CharterSignature)
-        .where(CharterSignature.pair_id == pair.id)
+        select(func.count(func.distinct(CharterSignature.application_id))).where(
+            CharterSignature.pair_id == pair.id
+        )
     )
-    if signed == 2 and pair.status == "approved":
+    activated = signed == 2 and pair.status == "approved"
+    if activated:
         pair.status, pair.activated_at = "active", now
         audit.record(
             session,
@@ -113,7 +118,7 @@ def sign_charter(
             cohort_id=cohort.id,
         )
     # The second signature activates the pair: wake the cohort to send what follows.
-    events.answer_recorded(session, cohort.id, "charter", urgent=signed == 2)
+    events.answer_recorded(session, cohort.id, "charter", urgent=activated)
     return signature
 
 

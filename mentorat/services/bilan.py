@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from mentorat.services.programmes import programme_parts
+from mentorat.services.programmes import cohort_parts
 from mentorat.services.status import PHASE_LABELS
 from models import (
     Application,
@@ -205,7 +205,7 @@ def net_promoter(distribution: dict[int, int]) -> int | None:
 
 
 def threshold_of(cohort: Cohort) -> int:
-    return programme_parts(cohort.programme).bilan.anonymity_threshold
+    return cohort_parts(cohort).bilan.anonymity_threshold
 
 
 def cohort_bilan(session: Session, cohort: Cohort) -> Bilan:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, object_session
 
 from mentorat import timeline as tl
 from mentorat.clock import as_utc
+from mentorat.presets import ProgrammePreset
 from mentorat.services import ServiceError, audit
-from mentorat.services.programmes import _latest_charter, programme_parts
+from mentorat.services.programmes import _latest_charter, cohort_parts, programme_parts
 from models import (
     Cohort,
     Programme,
@@ -43,6 +45,9 @@ def create_cohort(
         code=code,
         label=label,
         programme=programme,
+        # The cohort keeps the programme's settings of today: a preset edited later
+        # reaches it only through update_settings (mentorat.services.cohort_changes).
+        settings=copy.deepcopy(programme.settings),
         charter=charter,
         operator_name=operator_name,
         operator_email=operator_email.lower(),
@@ -75,15 +80,24 @@ def get_cohort(session: Session, code: str) -> Cohort:
 
 
 def timeline_of(cohort: Cohort) -> tl.Timeline:
-    """Everything due in the cohort's life, from its programme's timing, its approval date
-    and the individual supervision sessions set up after escalations (read through the
-    cohort's session)."""
-    parts = programme_parts(cohort.programme)
+    """Everything due in the cohort's life, from its own settings' timing (the programme's
+    when the cohort was created), its approval date, the individual supervision sessions
+    set up after escalations (read through the cohort's session) and a charter version
+    adopted mid-cohort."""
+    return timeline_with(cohort, cohort_parts(cohort))
+
+
+def timeline_with(cohort: Cohort, parts: ProgrammePreset) -> tl.Timeline:
+    """The cohort's timeline had it the settings `parts` (what update_settings compares)."""
     session = object_session(cohort)
     assert session is not None, "timeline_of needs a cohort attached to a session"
+    # Sessions with their own reminder: the individual ones, and group sessions the operator
+    # moved from their slot (services.fixes); a cancelled one has none.
     individual = session.scalars(
         select(SupervisionSession.starts_at).where(
-            SupervisionSession.cohort_id == cohort.id, SupervisionSession.kind == "individual"
+            SupervisionSession.cohort_id == cohort.id,
+            or_(SupervisionSession.kind == "individual", SupervisionSession.sequence > 0),
+            SupervisionSession.cancelled_at.is_(None),
         )
     )
     return tl.build(
@@ -93,6 +107,7 @@ def timeline_of(cohort: Cohort) -> tl.Timeline:
         call_opens_at=cohort.call_opens_at,
         approved_at=cohort.matching_approved_at,
         individual_sessions=tuple(as_utc(start) for start in individual),
+        charter_adopted_at=as_utc(cohort.charter_adopted_at) if cohort.charter_adopted_at else None,
     )
 
 

@@ -11,6 +11,10 @@ reports, others' free text) are searched for their names, address, phone and HR 
 each occurrence is replaced. The second pass never touches another person's identity
 columns: a homonym keeps their name.
 
+Scoped to one cohort (`cohort_id`, the retention schedule: mentorat.services.retention),
+the same two passes touch only that cohort's rows, and the `Person` row (name, address,
+phone) stays: the person is still in another cohort whose data is kept.
+
 The bytes: on SQLite the transaction runs with `PRAGMA secure_delete=ON`, so that the pages
 and cells freed by the updates are overwritten with zeros; then `reclaim_space` runs VACUUM
 (older updates, made without it, may have left copies in free space), checkpoints the WAL
@@ -142,9 +146,13 @@ class _Scrubber:
         return or_(*(column.icontains(form, autoescape=True) for form in self.forms))
 
 
-def erase_person(session: Session, person_id: int, *, actor: str, now: datetime) -> Erasure:
+def erase_person(
+    session: Session, person_id: int, *, actor: str, now: datetime, cohort_id: int | None = None
+) -> Erasure:
     """Erase one person's data in the caller's transaction (the caller commits, then calls
-    `reclaim_space`). A person erased already: nothing changes (`Erasure.already`)."""
+    `reclaim_space`). A person erased already: nothing changes (`Erasure.already`).
+
+    Given `cohort_id`, only that cohort's data of them (see the module's docstring)."""
     person = session.get(Person, person_id)
     if person is None:
         raise LookupError(person_id)
@@ -157,8 +165,21 @@ def erase_person(session: Session, person_id: int, *, actor: str, now: datetime)
         session.connection().exec_driver_sql("PRAGMA secure_delete=ON")
     scrub = _Scrubber(person)
     email = person.email
-    _own_rows(session, person, now, result)
-    _mentions(session, scrub, email, result)
+    _own_rows(session, person, now, result, cohort_id)
+    _mentions(session, scrub, email, result, cohort_id)
+    if cohort_id is not None:
+        session.flush()
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="person.erased_in_cohort",
+            entity="person",
+            entity_id=person_id,
+            cohort_id=cohort_id,
+            rows=dict(sorted(result.counts.items())),
+        )
+        return result
     for request in session.scalars(
         select(ErasureRequest).where(
             ErasureRequest.person_id == person_id, ErasureRequest.status == "pending"
@@ -179,14 +200,21 @@ def erase_person(session: Session, person_id: int, *, actor: str, now: datetime)
     return result
 
 
-def _own_rows(session: Session, person: Person, now: datetime, result: Erasure) -> None:
+def _own_rows(
+    session: Session, person: Person, now: datetime, result: Erasure, cohort_id: int | None
+) -> None:
     email = person.email
-    person.email = erased_address(person.id)
-    person.first_name = person.last_name = ERASED_NAME
-    person.phone = person.hr_id = person.email_error = None
-    person.erased_at = now
-    result.changed("person")
-    apps = list(session.scalars(select(Application).where(Application.person_id == person.id)))
+    if cohort_id is None:
+        person.email = erased_address(person.id)
+        person.first_name = person.last_name = ERASED_NAME
+        person.phone = person.hr_id = person.email_error = None
+        person.erased_at = now
+        result.changed("person")
+    apps = list(
+        session.scalars(
+            _in_cohort(select(Application).where(Application.person_id == person.id), cohort_id)
+        )
+    )
     for app in apps:
         # The objectives' and expertise's tags stay (the bilan counts them); the labels
         # the person wrote go.
@@ -233,7 +261,11 @@ def _own_rows(session: Session, person: Person, now: datetime, result: Erasure) 
                 comments=ERASED_TEXT,
             ),
         )
-    replies = list(session.scalars(select(InboundReply).where(InboundReply.person_id == person.id)))
+    replies = list(
+        session.scalars(
+            _in_cohort(select(InboundReply).where(InboundReply.person_id == person.id), cohort_id)
+        )
+    )
     for reply in replies:
         reply.text = ERASED_TEXT
         # A Message-ID is made by the sender's software, often from their address.
@@ -241,8 +273,11 @@ def _own_rows(session: Session, person: Person, now: datetime, result: Erasure) 
     result.changed("inbound_reply", len(replies))
     rows = list(
         session.scalars(
-            select(OutboxMessage).where(
-                or_(OutboxMessage.person_id == person.id, OutboxMessage.to_addr == email)
+            _in_cohort(
+                select(OutboxMessage).where(
+                    or_(OutboxMessage.person_id == person.id, OutboxMessage.to_addr == email)
+                ),
+                cohort_id,
             )
         )
     )
@@ -256,6 +291,14 @@ def _own_rows(session: Session, person: Person, now: datetime, result: Erasure) 
         row.ics = None
     result.changed("outbox_message", len(rows))
     session.flush()
+
+
+def _in_cohort(query: Any, cohort_id: int | None) -> Any:
+    """The query limited to one cohort's rows (every table searched has a `cohort_id`)."""
+    if cohort_id is None:
+        return query
+    model = query.column_descriptions[0]["entity"]
+    return query.where(model.cohort_id == cohort_id)
 
 
 def _update(session: Session, model: Any, *where: Any, **values: Any) -> int:
@@ -283,16 +326,23 @@ _JSON_COLUMNS: tuple[tuple[Any, tuple[str, ...]], ...] = (
 )
 
 
-def _mentions(session: Session, scrub: _Scrubber, email: str, result: Erasure) -> None:
+def _mentions(
+    session: Session, scrub: _Scrubber, email: str, result: Erasure, cohort_id: int | None
+) -> None:
     session.flush()
     for model, names in _TEXT_COLUMNS:
         columns = [getattr(model, n) for n in names]
-        found = session.scalars(select(model).where(or_(*(scrub.mentions(c) for c in columns))))
+        found = session.scalars(
+            _in_cohort(select(model).where(or_(*(scrub.mentions(c) for c in columns))), cohort_id)
+        )
         _rewrite(found, names, scrub.text, model.__tablename__, result)
     for model, names in _JSON_COLUMNS:
         # JSON is stored with \u escapes: searched in Python, not with LIKE.
-        _rewrite(session.scalars(select(model)), names, scrub.json, model.__tablename__, result)
-    with_ics = session.scalars(select(OutboxMessage).where(OutboxMessage.ics.is_not(None)))
+        rows = session.scalars(_in_cohort(select(model), cohort_id))
+        _rewrite(rows, names, scrub.json, model.__tablename__, result)
+    with_ics = session.scalars(
+        _in_cohort(select(OutboxMessage).where(OutboxMessage.ics.is_not(None)), cohort_id)
+    )
     for row in with_ics:
         assert row.ics is not None
         cleaned = scrub.ics(row.ics)

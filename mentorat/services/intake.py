@@ -19,8 +19,8 @@ from mentorat.importing import ImportResult, read_candidates
 from mentorat.importing.columns import BY_NAME, IGNORE, field_named
 from mentorat.importing.requirements import Coverage, Need, coverage, requirement_errors
 from mentorat.services import ServiceError, audit
-from mentorat.services.programmes import programme_parts
-from models import Cohort, Programme
+from mentorat.services.programmes import cohort_parts
+from models import Cohort
 
 STAGE_WORDS = {"early": "début", "mid": "milieu", "late": "fin"}
 
@@ -59,8 +59,9 @@ def needs_of(rules: matching.MatchingRules) -> list[Need]:
     return needs
 
 
-def programme_needs(programme: Programme) -> list[Need]:
-    return needs_of(matching.MatchingRules.from_preset(programme_parts(programme).matching))
+def cohort_needs(cohort: Cohort) -> list[Need]:
+    """What the cohort's matching rules (its own settings) need from the candidates' file."""
+    return needs_of(matching.MatchingRules.from_preset(cohort_parts(cohort).matching))
 
 
 def read_mapping_file(path: Path) -> dict[str, str]:
@@ -112,7 +113,7 @@ def read_for_cohort(
     `people_only`: a call's recipients, not candidates: no role and no rule to feed.
     """
     mapping = {**cohort.programme.column_mapping, **(extra_mapping or {})}
-    needs = [] if people_only else programme_needs(cohort.programme)
+    needs = [] if people_only else cohort_needs(cohort)
     unknown = set(accepted) - {need.rule for need in needs}
     if unknown:
         rules = ", ".join(need.rule for need in needs)

@@ -147,7 +147,11 @@ def request_login(session: Session, settings: Settings, address: str, now: datet
         },
     )
     base = {
-        "programme": {"name": programme.name, "short_name": programme.short_name},
+        "programme": {
+            "name": programme.name,
+            "short_name": programme.short_name,
+            "slug": programme.slug,
+        },
         "cohort": {"code": "", "label": "Console de gestion"},
         "operator": {"name": f"L’équipe {programme.short_name}", "email": settings.sender_address},
         "public_url": settings.public_url,

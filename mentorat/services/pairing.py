@@ -6,14 +6,14 @@ The engine itself (mentorat.matching) is pure and knows nothing of the database.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal, cast, get_args
+from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mentorat import matching
 from mentorat.services import ServiceError, audit
-from mentorat.services.programmes import programme_parts
+from mentorat.services.programmes import cohort_parts
 from models import Application, Cohort, MatchingDecision, Pair, PairOverride, Person
 
 if TYPE_CHECKING:  # the engine (NumPy, SciPy) is imported when a proposal is computed
@@ -100,7 +100,7 @@ def propose(
     overrides = list(
         session.scalars(select(PairOverride).where(PairOverride.cohort_id == cohort.id))
     )
-    rules = matching.MatchingRules.from_preset(programme_parts(cohort.programme).matching)
+    rules = matching.MatchingRules.from_preset(cohort_parts(cohort).matching)
     try:
         proposal = matching.solve(
             mentors,
@@ -194,6 +194,43 @@ def propose(
         unmatched=len(proposal.unmatched),
     )
     return decision
+
+
+def score_pair(
+    session: Session, cohort: Cohort, mentor: Application, mentee: Application
+) -> tuple[float, list[dict[str, Any]], str]:
+    """Score, criteria and explanation of one pair the operator forms after the approval,
+    by the engine itself (the pair pinned): the programme's hard rules still hold, and a pair
+    that breaks one is refused with the rule's French words."""
+    rules = matching.MatchingRules.from_preset(cohort_parts(cohort).matching)
+    try:
+        proposal = matching.solve(
+            [_candidate(mentor)],
+            [_candidate(mentee)],
+            rules,
+            hierarchy=_hierarchy(session, cohort),
+            pinned=[(mentor.id, mentee.id)],
+            previous_pairs=_previous_pairs(session, cohort),
+            labels={
+                **mentor.objectives,
+                **mentor.expertise,
+                **mentee.objectives,
+                **mentee.expertise,
+            },
+        )
+    except matching.InfeasibleRules as exc:
+        raise ServiceError(f"binôme impossible\u00a0: {exc.message_fr}") from None
+    (pair,) = proposal.pairs
+    criteria = [
+        {
+            "name": c.name,
+            "points": round(float(c.points), 2),
+            "max_points": float(c.max_points),
+            "label": c.label_fr,
+        }
+        for c in pair.criteria
+    ]
+    return round(float(pair.score), 2), criteria, pair.explanation_fr
 
 
 def current_decision(session: Session, cohort: Cohort) -> MatchingDecision | None:

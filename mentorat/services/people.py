@@ -84,7 +84,7 @@ def identify(
             setattr(person, name, value)
             result.changed.append(name)
     if person.email != email:
-        result.readdressed, result.requeued = _readdress(session, person, email)
+        result.readdressed, result.requeued = readdress(session, person, email)
         person.email = email
         result.changed.insert(0, "email")
     if result.changed:
@@ -103,7 +103,7 @@ def identify(
     return result
 
 
-def _readdress(session: Session, person: Person, email: str) -> tuple[int, int]:
+def readdress(session: Session, person: Person, email: str) -> tuple[int, int]:
     """Send to the corrected address what was waiting, and what the bounce stopped.
 
     A bounce (mentorat.delivery) marks the person failing, the bounced row "failed" and

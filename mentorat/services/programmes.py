@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from mentorat import presets
 from mentorat.services import audit
 from models import (
     CharterVersion,
+    Cohort,
     Programme,
 )
 
@@ -25,7 +27,8 @@ def add_programme(session: Session, preset_name: str, *, now: datetime, actor: s
             slug=info.slug,
             name=info.name,
             short_name=info.short_name,
-            preset=preset_name if isinstance(preset_name, str) else info.slug,
+            # A preset's name (jaae), or the slug of a preset given as a file (a long path).
+            preset=info.slug if Path(preset_name).suffix else preset_name,
             settings=preset.settings(),
             created_at=now,
         )
@@ -77,7 +80,18 @@ def _latest_charter(session: Session, programme_id: int) -> CharterVersion | Non
 
 
 def programme_parts(programme: Programme) -> presets.ProgrammePreset:
-    data = dict(programme.settings)
+    """The programme's current settings: for what belongs to no cohort (a new cohort, the
+    preset itself). A cohort reads its own snapshot: `cohort_parts`."""
+    return _parts(programme, programme.settings)
+
+
+def cohort_parts(cohort: Cohort) -> presets.ProgrammePreset:
+    """The settings the cohort was created with (or last brought onto by the operator):
+    a preset edited since changes nothing here."""
+    return _parts(cohort.programme, cohort.settings)
+
+
+def _parts(programme: Programme, settings: dict[str, object]) -> presets.ProgrammePreset:
     return presets.ProgrammePreset.model_validate(
         {
             "programme": {
@@ -86,6 +100,6 @@ def programme_parts(programme: Programme) -> presets.ProgrammePreset:
                 "short_name": programme.short_name,
             },
             "charter": {"title": "", "file": ""},
-            **data,
+            **settings,
         }
     )

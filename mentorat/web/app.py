@@ -26,7 +26,7 @@ from mentorat.db import session_factory
 from mentorat.services import ServiceError
 from mentorat.services.targets import resolve
 from mentorat.settings import Settings
-from mentorat.web import csrf, open_call, pages
+from mentorat.web import csrf, open_call, pages, privacy
 from mentorat.web.console import console_router
 from mentorat.web.fresh_worker import FreshLinkWorker
 from mentorat.web.handlers import HANDLERS
@@ -289,6 +289,17 @@ def create_app(
             return page("csrf.html", 403, action=open_call.path(code))
         run = open_call_request(code, request.cookies.get(csrf.COOKIE, ""))
         return await run_in_threadpool(run, open_call.submit, form)
+
+    @app.get(privacy.PREFIX + "/{slug}")
+    async def privacy_notice(request: Request, slug: str) -> Response:
+        if not limiter.allow("page", client(request), limits.pages_per_client):
+            return too_many()
+
+        def run() -> Response:
+            with make_session() as session:
+                return privacy.show(session, slug, page)
+
+        return await run_in_threadpool(run)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

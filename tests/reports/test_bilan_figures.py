@@ -19,7 +19,6 @@ from mentorat.services.bilan import (
     net_promoter,
 )
 from mentorat.services.cohorts import get_cohort
-from models import Programme
 from tests.reports import world
 
 
@@ -130,14 +129,11 @@ def test_headline_figures_are_counts_without_names(bilan: Bilan):
     assert "Prénom" not in markdown and "@" not in markdown
 
 
-def test_the_threshold_is_a_programme_setting(database_url: str):
+def test_the_threshold_is_a_setting_the_cohort_keeps(database_url: str):
     with session_scope(database_url) as session:
         world.build(session)
-        programme = session.query(Programme).filter_by(slug="mirhe").one()
-        programme.settings = {
-            **programme.settings,
-            "bilan": {"anonymity_threshold": 3},
-        }
+        cohort = get_cohort(session, "MIRHE-2028")
+        cohort.settings = {**cohort.settings, "bilan": {"anonymity_threshold": 3}}
     with session_scope(database_url) as session:
         bilan = cohort_bilan(session, get_cohort(session, "MIRHE-2028"))
     assert bilan.threshold == 3
@@ -146,10 +142,10 @@ def test_the_threshold_is_a_programme_setting(database_url: str):
     assert bilan.months[1].published and bilan.months[1].meetings == 2
 
 
-def test_a_programme_stored_before_the_setting_gets_the_default_of_5(database_url: str):
+def test_a_cohort_stored_before_the_setting_gets_the_default_of_5(database_url: str):
     with session_scope(database_url) as session:
         world.build(session)
-        programme = session.query(Programme).filter_by(slug="mirhe").one()
-        programme.settings = {k: v for k, v in programme.settings.items() if k != "bilan"}
+        cohort = get_cohort(session, "MIRHE-2028")
+        cohort.settings = {k: v for k, v in cohort.settings.items() if k != "bilan"}
     with session_scope(database_url) as session:
         assert cohort_bilan(session, get_cohort(session, "MIRHE-2028")).threshold == 5

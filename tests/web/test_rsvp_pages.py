@@ -43,7 +43,10 @@ def test_the_calendar_file_holds_the_event(world, client, clock):
     clock.set(sent_at + timedelta(hours=2))
     ics = client.get(world.url(person_id, "supervision", att_id) + "/agenda.ics")
     assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
+    # RFC 5545 §8.1: the METHOD of the object is in the MIME type too.
+    assert "method=REQUEST" in ics.headers["content-type"]
     event = next(c for c in Calendar.from_ical(ics.content).walk() if c.name == "VEVENT")
+    assert int(event["SEQUENCE"]) == 0
     assert (
         "Supervision collective" in str(event["SUMMARY"])
         or "supervision" in str(event["SUMMARY"]).lower()

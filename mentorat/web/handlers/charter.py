@@ -1,5 +1,7 @@
 """The charter: its full text, signed by ticking a box and typing one's name. The version
-shown is the version recorded; the pair starts when both members have signed."""
+shown is the cohort's current one, the version recorded; the pair starts when both members
+have signed. A new version adopted mid-cohort is signed again: the page shows it with the
+earlier signature, which stays on record."""
 
 from __future__ import annotations
 
@@ -14,14 +16,24 @@ from mentorat.web.visit import Visit
 from models import CharterSignature, CharterVersion
 
 
-def _signature(visit: Visit) -> CharterSignature | None:
+def _signatures(visit: Visit) -> list[CharterSignature]:
+    """The member's signatures for this pair, the latest version first."""
     pair, app = visit.target.entity, visit.target.application
     assert app is not None  # a charter link always names the signer's application
-    return visit.session.scalar(
-        select(CharterSignature).where(
-            CharterSignature.pair_id == pair.id, CharterSignature.application_id == app.id
+    return list(
+        visit.session.scalars(
+            select(CharterSignature)
+            .join(CharterVersion, CharterVersion.id == CharterSignature.charter_version_id)
+            .where(CharterSignature.pair_id == pair.id, CharterSignature.application_id == app.id)
+            .order_by(CharterVersion.version.desc())
         )
     )
+
+
+def _signature(visit: Visit) -> CharterSignature | None:
+    """The signature of the cohort's current charter version, if given."""
+    current = visit.target.cohort.charter_version_id
+    return next((s for s in _signatures(visit) if s.charter_version_id == current), None)
 
 
 def _partner(visit: Visit) -> Any:
@@ -38,16 +50,20 @@ def _page(
     errors: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
 ) -> Response:
-    signature = _signature(visit)
-    version = visit.session.get(
-        CharterVersion,
-        signature.charter_version_id if signature else visit.target.cohort.charter_version_id,
-    )
+    signatures = _signatures(visit)
+    current = visit.target.cohort.charter_version_id
+    signature = next((s for s in signatures if s.charter_version_id == current), None)
+    # The latest earlier version this member signed, when the cohort has moved on since.
+    earlier = next((s for s in signatures if s.charter_version_id != current), None)
     return visit.page(
         "charter.html",
         status=status,
-        charter=version,
+        charter=visit.session.get(CharterVersion, current),
         signature=signature,
+        earlier=earlier,
+        earlier_version=(
+            visit.session.get(CharterVersion, earlier.charter_version_id) if earlier else None
+        ),
         partner=_partner(visit),
         pair=visit.target.entity,
         saved=saved,

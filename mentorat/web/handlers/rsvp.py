@@ -33,9 +33,12 @@ def event(visit: Visit) -> dict[str, Any]:
             "location": meeting.location,
             "uid": f"supervision-{meeting.id}-{target.entity.id}",
             "organizer": target.cohort.supervisor_email,
+            # Its latest revision: moved or cancelled by the operator (services.fixes).
+            "sequence": meeting.sequence,
+            "method": "CANCEL" if meeting.cancelled_at is not None else "REQUEST",
         }
     t = cohorts.timeline_of(target.cohort)
-    parts = programmes.programme_parts(target.cohort.programme)
+    parts = programmes.cohort_parts(target.cohort)
     return {
         "title": parts.workshop.title,
         "starts_at": t.workshop_starts_at,
@@ -88,9 +91,12 @@ def calendar(visit: Visit) -> Response:
         location=ev["location"],
         organizer_email=ev["organizer"],
         attendee_email=visit.target.person.email,
+        sequence=ev.get("sequence", 0),
+        method=ev.get("method", "REQUEST"),
     )
     return Response(
         ics,
-        media_type="text/calendar; charset=utf-8",
+        # RFC 5545 §8.1: a calendar object with a METHOD says it in its MIME type.
+        media_type=f"text/calendar; charset=utf-8; method={ev.get('method', 'REQUEST')}",
         headers={"Content-Disposition": 'attachment; filename="invitation.ics"'},
     )
