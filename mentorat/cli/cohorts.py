@@ -182,17 +182,6 @@ def cohort_report(
     console.print(f"Bilan de la cohorte {bilan.code} écrit dans {out}.")
 
 
-def _advance_now(code: str, reason: str, run: bool) -> None:
-    """After an operator's change, a run of the cohort follows its new settings or charter."""
-    if not run:
-        console.print("La cohorte en tiendra compte à sa prochaine exécution.")
-        return
-    if runs.server_configured():
-        runs.hand_over(code, reason=reason)
-        return
-    runs.run_here(code, None)
-
-
 By_ = Annotated[str, typer.Option("--by", help="Qui décide (inscrit au journal)")]
 Yes_ = Annotated[bool, typer.Option("--yes", help="Appliquer (sans --yes\u00a0: aperçu seul)")]
 Run_ = Annotated[bool, typer.Option(help="Avancer la cohorte aussitôt après")]
@@ -231,7 +220,7 @@ def cohort_update_settings(cohort: Cohort_, by: By_, yes: Yes_ = False, run: Run
     except ServiceError as exc:
         raise fail(str(exc)) from None
     console.print(f"Réglages de la cohorte {code} mis à jour.")
-    _advance_now(code, "reglages", run)
+    runs.advance_now(code, reason="reglages", run=run)
 
 
 @cohort_app.command("adopt-charter")
@@ -259,4 +248,4 @@ def cohort_adopt_charter(cohort: Cohort_, by: By_, yes: Yes_ = False, run: Run_ 
     except ServiceError as exc:
         raise fail(str(exc)) from None
     console.print(f"La cohorte {code} passe à la version {plan.latest.version} de la charte.")
-    _advance_now(code, f"charte-v{plan.latest.version}", run)
+    runs.advance_now(code, reason=f"charte-v{plan.latest.version}", run=run)

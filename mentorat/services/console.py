@@ -14,7 +14,16 @@ from mentorat.mail.words import ordinal_fr, role_fr
 from mentorat.services.cohorts import timeline_of
 from mentorat.services.operators import Viewer
 from mentorat.services.status import PHASE_LABELS
-from models import Application, CharterSignature, CheckIn, Cohort, Pair, Person
+from models import (
+    Application,
+    CharterSignature,
+    CheckIn,
+    Cohort,
+    Pair,
+    Person,
+    SupervisionAttendance,
+    SupervisionSession,
+)
 
 
 @dataclass(frozen=True)
@@ -30,10 +39,12 @@ class CohortCard:
 
 @dataclass(frozen=True)
 class Named:
-    """One person in a list: their name and what the list says about them."""
+    """One person in a list: their name and what the list says about them (`ref`: the
+    person's or application's number, for the list's actions)."""
 
     name: str
     detail: str
+    ref: int = 0
 
 
 @dataclass(frozen=True)
@@ -129,7 +140,7 @@ def attention(session: Session, cohort: Cohort, viewer: Viewer, now: datetime) -
     if viewer.sees_bounces:
         member = aliased(Application)
         bounced = [
-            Named(_name(p), p.email)
+            Named(_name(p), p.email, p.id)
             for p in session.scalars(
                 select(Person)
                 .where(
@@ -140,3 +151,101 @@ def attention(session: Session, cohort: Cohort, viewer: Viewer, now: datetime) -
             )
         ]
     return Attention(unsigned, missed, helped, bounced)
+
+
+# --- What the fixes act on (mentorat.services.fixes) ---------------------------------------
+
+PAIR_STATES = {"approved": "charte à signer", "active": "en cours", "ended": "terminé"}
+RSVP_FR = {"yes": "vient", "no": "ne vient pas", None: "sans réponse"}
+
+
+@dataclass(frozen=True)
+class PairRow:
+    id: int
+    mentor: Named
+    mentee: Named
+    state: str
+    live: bool
+
+
+@dataclass(frozen=True)
+class Invitee:
+    application_id: int
+    name: str
+    rsvp: str
+    attended: bool | None
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: int
+    title: str
+    starts_at: datetime
+    location: str
+    cancelled: bool
+    past: bool
+    invitees: list[Invitee]
+
+
+def pair_rows(session: Session, cohort: Cohort) -> list[PairRow]:
+    rows = []
+    for pair in session.scalars(
+        select(Pair)
+        .where(Pair.cohort_id == cohort.id, Pair.status.in_(tuple(PAIR_STATES)))
+        .order_by(Pair.id)
+    ):
+        mentor, mentee = pair.mentor, pair.mentee
+        rows.append(
+            PairRow(
+                pair.id,
+                Named(_name(mentor.person), role_fr(mentor.role), mentor.id),
+                Named(_name(mentee.person), role_fr(mentee.role), mentee.id),
+                PAIR_STATES[pair.status],
+                pair.status != "ended",
+            )
+        )
+    return rows
+
+
+def pool_rows(session: Session, cohort: Cohort) -> list[Named]:
+    from mentorat.services import fixes
+
+    return [
+        Named(_name(app.person), role_fr(app.role), app.id)
+        for app in fixes.pool(session, cohort.id)
+    ]
+
+
+def session_rows(session: Session, cohort: Cohort, now: datetime) -> list[SessionRow]:
+    from mentorat.services import fixes
+
+    meetings = list(
+        session.scalars(
+            select(SupervisionSession)
+            .where(SupervisionSession.cohort_id == cohort.id)
+            .order_by(SupervisionSession.starts_at, SupervisionSession.id)
+        )
+    )
+    invited: dict[int, list[Invitee]] = {m.id: [] for m in meetings}
+    for att, person in session.execute(
+        select(SupervisionAttendance, Person)
+        .join(Application, Application.id == SupervisionAttendance.application_id)
+        .join(Person, Person.id == Application.person_id)
+        .where(SupervisionAttendance.session_id.in_(list(invited)))
+        .order_by(Person.last_name, Person.first_name)
+    ).tuples():
+        invited[att.session_id].append(
+            Invitee(att.application_id, _name(person), RSVP_FR[att.rsvp], att.attended)
+        )
+    return [
+        SessionRow(
+            m.id,
+            fixes.session_title(m),
+            m.starts_at,
+            m.location,
+            m.cancelled_at is not None,
+            m.starts_at <= now,
+            invited[m.id],
+        )
+        for m in meetings
+    ]

@@ -52,6 +52,11 @@ class Viewer:
     def sees_bounces(self) -> bool:
         return self.role != "supervisor"
 
+    @property
+    def acts_on_pairs(self) -> bool:
+        """Fixes after the approval are the operators' (a supervisor records attendance)."""
+        return self.role != "supervisor"
+
 
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()

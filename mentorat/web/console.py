@@ -10,8 +10,10 @@ fresh links). The emailed link opens a page with one button: a GET never consume
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -20,16 +22,32 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
+from mentorat import events
 from mentorat.clock import Clock
-from mentorat.services import console, notices, operators
+from mentorat.services import ServiceError, console, fixes, notices, operators
 from mentorat.services.cohorts import timeline_of
 from mentorat.services.status import cohort_rows
 from mentorat.settings import Settings
 from mentorat.web import csrf
 from mentorat.web.fresh_worker import FreshLinkWorker
 from mentorat.web.limits import Limits, RateLimiter
+from models import Application, Cohort
 
 COOKIE = "mentorat_console"
+PARIS = ZoneInfo("Europe/Paris")
+# What the page says after a fix (?fait=…): fixed words, never echoed input.
+DONE = {
+    "adresse": "Adresse corrigée\u00a0: les courriels en attente et ceux que l’ancienne adresse "
+    "avait fait échouer partent vers la nouvelle.",
+    "retrait": "Participation retirée\u00a0: la personne et ses partenaires sont prévenus.",
+    "fin": "Binôme terminé\u00a0: ses deux membres sont prévenus.",
+    "nouveau": "Binôme formé\u00a0: sa présentation et sa charte partent avec la prochaine "
+    "exécution de la cohorte.",
+    "deplacee": "Séance déplacée\u00a0: chaque invité·e reçoit l’invitation mise à jour.",
+    "annulee": "Séance annulée\u00a0: chaque invité·e reçoit l’annulation.",
+    "presences": "Présences enregistrées.",
+}
+Fix = Callable[[Session, str, "Cohort", Any], None]
 LOGIN = "/gestion/connexion"
 LOGIN_SCOPE = "console-login"
 SCOPE = "console"
@@ -190,24 +208,246 @@ def console_router(
 
         return await run_in_threadpool(signed_in, request, act)
 
+    def cohort_view(
+        session: Session,
+        viewer: operators.Viewer,
+        token: str,
+        cohort: Cohort,
+        *,
+        status: int = 200,
+        done: str = "",
+        error: str = "",
+    ) -> HTMLResponse:
+        now = clock.now()
+        return page(
+            "console_cohort.html",
+            status,
+            viewer=viewer,
+            csrf=token,
+            code=cohort.code,
+            label=cohort.label,
+            next_due=timeline_of(cohort).next_after(now),
+            rows=cohort_rows(session, cohort),
+            lists=console.attention(session, cohort, viewer, now),
+            pairs=console.pair_rows(session, cohort),
+            pool=console.pool_rows(session, cohort) if viewer.acts_on_pairs else [],
+            meetings=console.session_rows(session, cohort, now),
+            acts=viewer.acts_on_pairs,
+            done=DONE.get(done, ""),
+            error=error,
+        )
+
     @router.get("/gestion/cohortes/{code}")
     async def cohort_page(request: Request, code: str) -> Response:
+        done = request.query_params.get("fait", "")
+
         def act(session: Session, viewer: operators.Viewer, token: str) -> Response:
             cohort = console.visible_cohort(session, viewer, code)
             if cohort is None:
                 return page("not_found.html", 404)
-            now = clock.now()
-            return page(
-                "console_cohort.html",
-                viewer=viewer,
-                csrf=token,
-                code=cohort.code,
-                label=cohort.label,
-                next_due=timeline_of(cohort).next_after(now),
-                rows=cohort_rows(session, cohort),
-                lists=console.attention(session, cohort, viewer, now),
-            )
+            return cohort_view(session, viewer, token, cohort, done=done)
 
         return await run_in_threadpool(signed_in, request, act)
 
+    async def run_fix(
+        request: Request, code: str, done: str, perform: Fix, *, supervisors: bool = False
+    ) -> Response:
+        """A fix from the cohort page: CSRF, a session, the cohort in view, the role; then
+        the service in one transaction (a refusal: the page again with the French reason,
+        nothing changed), the emails sent after the commit, and back to the page (303)."""
+        if not limiter.allow("post", client(request), limits.posts_per_client):
+            return too_many()
+        form = await read_form(request)
+        if isinstance(form, Response):
+            return form
+        action = f"/gestion/cohortes/{code}"
+        if not csrf.valid(request, key, form.get(csrf.FIELD), SCOPE, public_origin):
+            return page("csrf.html", 403, action=action)
+        cookie, new = csrf_cookie(request)
+
+        def act() -> Response:
+            with make_session() as session:
+                viewer = operators.viewer_of(session, request.cookies.get(COOKIE, ""), clock.now())
+                if viewer is None:
+                    return to_login()
+                cohort = console.visible_cohort(session, viewer, code)
+                if cohort is None:
+                    return page("not_found.html", 404)
+                token = csrf.form_token(key, cookie, SCOPE)
+                if not (viewer.acts_on_pairs or supervisors):
+                    return cohort_view(
+                        session, viewer, token, cohort, status=403,
+                        error="Votre rôle ne permet pas cette action.",
+                    )  # fmt: skip
+                try:
+                    perform(session, f"operator:id-{viewer.id}", cohort, form)
+                except ServiceError as exc:
+                    session.rollback()
+                    message = str(exc)
+                    return cohort_view(
+                        session, viewer, token, cohort, status=400,
+                        error=message[:1].upper() + message[1:],
+                    )  # fmt: skip
+                cohort_id = cohort.id
+                session.commit()
+            response = RedirectResponse(f"{action}?fait={done}", status_code=303)
+            response.background = BackgroundTask(notices.deliver, settings, cohort_id)
+            return response
+
+        return with_csrf_cookie(await run_in_threadpool(act), cookie, new)
+
+    def text(form: Any, name: str, limit: int = 1000) -> str:
+        value = form.get(name)
+        return value.strip()[:limit] if isinstance(value, str) else ""
+
+    def number(form: Any, name: str) -> int:
+        value = text(form, name, 12)
+        if not value.isdigit():
+            raise ServiceError("choisissez une personne dans la liste.")
+        return int(value)
+
+    @router.post("/gestion/cohortes/{code}/personnes/{person_id}/adresse")
+    async def fix_address(request: Request, code: str, person_id: int) -> Response:
+        def perform(session: Session, actor: str, cohort: Cohort, form: Any) -> None:
+            if person_id not in {
+                n.ref for n in console.attention(session, cohort, _ALL, clock.now()).bounced or []
+            }:
+                raise ServiceError("cette personne n’a pas d’adresse en échec dans cette cohorte.")
+            fixes.correct_address(
+                session, person_id, text(form, "adresse", 320), now=clock.now(), actor=actor
+            )
+
+        return await run_fix(request, code, "adresse", perform)
+
+    @router.post("/gestion/cohortes/{code}/candidatures/{application_id}/retrait")
+    async def fix_withdraw(request: Request, code: str, application_id: int) -> Response:
+        def perform(session: Session, actor: str, cohort: Cohort, form: Any) -> None:
+            _in_cohort(session, cohort, application_id)
+            fixes.withdraw(
+                session, settings, application_id, reason=_reason(form, text),
+                now=clock.now(), actor=actor,
+            )  # fmt: skip
+
+        return await run_fix(request, code, "retrait", perform)
+
+    @router.post("/gestion/cohortes/{code}/binomes/{pair_id}/fin")
+    async def fix_end(request: Request, code: str, pair_id: int) -> Response:
+        def perform(session: Session, actor: str, cohort: Cohort, form: Any) -> None:
+            if pair_id not in {row.id for row in console.pair_rows(session, cohort)}:
+                raise ServiceError(f"aucun binôme B-{pair_id} dans cette cohorte.")
+            fixes.end_pair(
+                session, settings, pair_id, reason=_reason(form, text), now=clock.now(), actor=actor
+            )
+
+        return await run_fix(request, code, "fin", perform)
+
+    @router.post("/gestion/cohortes/{code}/binomes/nouveau")
+    async def fix_new_pair(request: Request, code: str) -> Response:
+        def perform(session: Session, actor: str, cohort: Cohort, form: Any) -> None:
+            mentor, mentee = number(form, "mentor"), number(form, "mentee")
+            for app_id in (mentor, mentee):
+                _in_cohort(session, cohort, app_id)
+            fixes.re_pair(
+                session, mentor, mentee, reason=_reason(form, text), now=clock.now(), actor=actor
+            )
+            # The cohort's run writes the introduction and the charter: wake it now.
+            events.answer_recorded(session, cohort.id, "pair_new", urgent=True)
+
+        return await run_fix(request, code, "nouveau", perform)
+
+    def _meeting(session: Session, cohort: Cohort, session_id: int) -> None:
+        if session_id not in {m.id for m in console.session_rows(session, cohort, clock.now())}:
+            raise ServiceError(f"aucune séance n° {session_id} dans cette cohorte.")
+
+    @router.post("/gestion/cohortes/{code}/seances/{session_id}/deplacer")
+    async def fix_move(request: Request, code: str, session_id: int) -> Response:
+        def perform(session: Session, actor: str, cohort: Cohort, form: Any) -> None:
+            _meeting(session, cohort, session_id)
+            try:
+                starts = datetime.fromisoformat(text(form, "debut", 20)).replace(tzinfo=PARIS)
+            except ValueError:
+                raise ServiceError("indiquez la nouvelle date et l’heure de la séance.") from None
+            fixes.move_session(
+                session, settings, session_id, starts_at=starts,
+                location=text(form, "lieu", 300) or None, now=clock.now(), actor=actor,
+            )  # fmt: skip
+
+        return await run_fix(request, code, "deplacee", perform)
+
+    @router.post("/gestion/cohortes/{code}/seances/{session_id}/annuler")
+    async def fix_cancel(request: Request, code: str, session_id: int) -> Response:
+        def perform(session: Session, actor: str, cohort: Cohort, form: Any) -> None:
+            _meeting(session, cohort, session_id)
+            fixes.cancel_session(
+                session, settings, session_id, reason=_reason(form, text),
+                now=clock.now(), actor=actor,
+            )  # fmt: skip
+
+        return await run_fix(request, code, "annulee", perform)
+
+    @router.post("/gestion/cohortes/{code}/seances/{session_id}/presences")
+    async def fix_attendance(request: Request, code: str, session_id: int) -> Response:
+        def perform(session: Session, actor: str, cohort: Cohort, form: Any) -> None:
+            rows = {m.id: m for m in console.session_rows(session, cohort, clock.now())}
+            if session_id not in rows:
+                raise ServiceError(f"aucune séance n° {session_id} dans cette cohorte.")
+            came = {v for v in form.getlist("present") if isinstance(v, str)}
+            marks = {
+                i.application_id: str(i.application_id) in came for i in rows[session_id].invitees
+            }
+            fixes.record_attendance(session, session_id, marks, now=clock.now(), actor=actor)
+
+        return await run_fix(request, code, "presences", perform, supervisors=True)
+
+    kit = Kit(
+        settings=settings,
+        clock=clock,
+        make_session=make_session,
+        page=page,
+        signed_in=signed_in,
+        run_fix=run_fix,
+        read_form=read_form,
+        csrf_cookie=csrf_cookie,
+        with_csrf_cookie=with_csrf_cookie,
+    )
+    # Further console pages, each in its own module with an add_routes(router, kit):
+    # [console pages: matching review]
+    # [console pages: pair history and exports]
+    # [console pages: bilan and erasure]
+    del kit  # (kept for the modules above)
     return router, worker
+
+
+@dataclass(frozen=True)
+class Kit:
+    """What a console page module needs from the router: the settings and clock, the page
+    renderer, `signed_in(request, act)` for a page (act(session, viewer, csrf token)), and
+    `run_fix(request, code, done, perform, supervisors=False)` for an action on a cohort
+    (perform(session, actor, cohort, form); `done` a key of DONE, which modules may extend)."""
+
+    settings: Settings
+    clock: Clock
+    make_session: Callable[[], Session]
+    page: Callable[..., HTMLResponse]
+    signed_in: Callable[..., Response]
+    run_fix: Callable[..., Awaitable[Response]]
+    read_form: Callable[[Request], Awaitable[Any]]
+    csrf_cookie: Callable[[Request], tuple[str, bool]]
+    with_csrf_cookie: Callable[[Response, str, bool], Response]
+
+
+# A viewer who sees every list (the address fix checks the person is among the bounced).
+_ALL = operators.Viewer(id=0, email="", display_name="", role="admin", programme_id=0)
+
+
+def _in_cohort(session: Session, cohort: Cohort, application_id: int) -> None:
+    app = session.get(Application, application_id)
+    if app is None or app.cohort_id != cohort.id:
+        raise ServiceError(f"aucune candidature n° {application_id} dans cette cohorte.")
+
+
+def _reason(form: Any, text: Callable[[Any, str], str]) -> str:
+    reason = text(form, "raison")
+    if not reason:
+        raise ServiceError("indiquez la raison (elle reste au journal d’audit).")
+    return reason
