@@ -9,6 +9,7 @@ from typing import Any
 from prefect import task
 from sqlalchemy import func, select
 
+from mentorat.links import reply_address
 from mentorat.mail import invitation_ics
 from mentorat.outbox import existing_keys, letter_key, person_letter
 from mentorat.settings import get_settings
@@ -67,7 +68,11 @@ def _invite(ctx: PhaseContext, session: SupervisionSession, title: str, *, remin
             starts_at=session.starts_at,
             ends_at=session.ends_at,
             location=session.location,
-            organizer_email=ctx.cohort.supervisor_email,
+            # Accept or Decline in the invitee's calendar mails a REPLY here: it records
+            # the answer like the links (mentorat.inbound).
+            organizer_email=reply_address(ctx.settings, app.person_id, "supervision", att.id),
+            organizer_name=ctx.cohort.supervisor_name,
+            rsvp=True,
             attendee_email=app.person.email,
             # Moved sessions (services.fixes) are at a later revision: say the latest one.
             sequence=session.sequence,

@@ -9,6 +9,7 @@ from typing import Any
 from prefect import task
 from sqlalchemy import func, select
 
+from mentorat.links import reply_address
 from mentorat.mail import invitation_ics
 from mentorat.outbox import person_letter
 from mentorat.settings import get_settings
@@ -78,7 +79,10 @@ def advance(ctx: PhaseContext) -> None:
             starts_at=t.workshop_starts_at,
             ends_at=t.workshop_ends_at,
             location=cohort.workshop_location,
-            organizer_email=cohort.operator_email,
+            # Accept or Decline in the invitee's calendar records the answer (mentorat.inbound).
+            organizer_email=reply_address(ctx.settings, app.person_id, "workshop", invitation.id),
+            organizer_name=cohort.operator_name,
+            rsvp=True,
             attendee_email=app.person.email,
         )
         letter.reply_purpose = "workshop"

@@ -153,3 +153,22 @@ def reply_text(message: EmailMessage) -> str:
     if body.get_content_type() == "text/html":
         content = html_to_text(content)
     return strip_reply(content)
+
+
+CALENDAR_TYPES = ("text/calendar", "application/ics")
+
+
+def calendar_answer(message: EmailMessage) -> str | None:
+    """The answer an iTIP REPLY carries (« oui » / « non »), from the first calendar part
+    that holds one; None when there is none."""
+    from mentorat.mail.ics import reply_answer
+
+    for part in message.walk():
+        if part.get_content_type() not in CALENDAR_TYPES:
+            continue
+        payload = part.get_payload(decode=True)
+        if isinstance(payload, bytes) and len(payload) < 100_000:
+            answer = reply_answer(payload)
+            if answer:
+                return answer
+    return None

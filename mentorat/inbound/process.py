@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from email.message import EmailMessage
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 from mentorat.db import session_scope
 from mentorat.inbound import intent, to_operator
 from mentorat.inbound.autoreply import is_auto_reply
+from mentorat.inbound.extract import calendar_answer
 from mentorat.inbound.match import match
 from mentorat.inbound.reading import Reading, read
 from mentorat.services import ServiceError, answers, inbound_log, notices
@@ -65,11 +67,13 @@ def _record(session: Session, target: Target, answer: str, text: str, now: datet
         answers.rsvp_workshop(session, target.entity.id, coming=answer == "oui", now=now)
 
 
-def _read_answer(target: Target, text: str) -> tuple[str | None, str]:
+def _read_answer(target: Target, text: str, message: EmailMessage | None) -> tuple[str | None, str]:
     if target.purpose == "checkin":
         return intent.checkin_answer(text), "recorded"
     if target.purpose in {"supervision", "workshop"}:
-        return intent.rsvp_answer(text), "recorded"
+        # Accept or Decline in a calendar: its REPLY says it better than its text.
+        answer = calendar_answer(message) if message is not None else None
+        return answer or intent.rsvp_answer(text), "recorded"
     return None, "not_answerable"
 
 
@@ -109,7 +113,7 @@ def _handle(
         elif reading.problem is not None:
             outcome = "unclear"
         else:
-            answer, outcome = _read_answer(target, reading.text)
+            answer, outcome = _read_answer(target, reading.text, reading.message)
             if outcome == "recorded" and answer is None:
                 outcome = "unclear"
             if outcome == "recorded" and not target.is_open(now):

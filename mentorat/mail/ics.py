@@ -25,9 +25,14 @@ def invitation_ics(
     sequence: int = 0,
     method: str = "REQUEST",
     stamp: datetime | None = None,
+    organizer_name: str = "",
+    rsvp: bool = False,
 ) -> bytes:
     """One VEVENT in UTC. Send a higher `sequence` with the same `uid` to move the event,
-    and method="CANCEL" to withdraw it."""
+    and method="CANCEL" to withdraw it. With `rsvp`, the attendee's calendar offers Accept
+    and Decline and mails an iTIP REPLY to the organizer: make `organizer_email` the request's
+    signed reply address (mentorat.links.reply_address) and the reply records the answer
+    (mentorat.inbound), shown under `organizer_name`."""
     if ends_at <= starts_at:
         raise ValueError("an event must end after it starts")
     calendar = Calendar()
@@ -44,10 +49,18 @@ def invitation_ics(
     event.add("description", description)
     event.add("location", location)
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
-    event.add("organizer", vCalAddress(f"mailto:{organizer_email}"))
+    organizer = vCalAddress(f"mailto:{organizer_email}")
+    if organizer_name:
+        organizer.params["CN"] = organizer_name
+    event.add("organizer", organizer)
     attendee = vCalAddress(f"mailto:{attendee_email}")
-    # Answers come through the signed links in the email, not through calendar replies.
-    attendee.params.update({"ROLE": "REQ-PARTICIPANT", "PARTSTAT": "NEEDS-ACTION", "RSVP": "FALSE"})
+    attendee.params.update(
+        {
+            "ROLE": "REQ-PARTICIPANT",
+            "PARTSTAT": "NEEDS-ACTION",
+            "RSVP": "TRUE" if rsvp else "FALSE",
+        }
+    )
     event.add("attendee", attendee)
     calendar.add_component(event)
     return calendar.to_ical()
@@ -75,3 +88,27 @@ def event_of(kind: str, ctx: Mapping[str, Any]) -> dict[str, Any]:
         "ends_at": event["ends_at"],
         "location": event["location"],
     }
+
+
+# A calendar's answer (RFC 5546 REPLY): the attendee's PARTSTAT, as the email replies say it.
+PARTSTAT_ANSWERS = {"ACCEPTED": "oui", "DECLINED": "non"}
+
+
+def reply_answer(ics: bytes | str) -> str | None:
+    """« oui » or « non » from an iTIP REPLY (Accept or Decline in Outlook, Thunderbird,
+    Apple Calendar…); None for anything else (not a REPLY, tentative, unreadable)."""
+    try:
+        calendar = Calendar.from_ical(ics)
+    except Exception:  # a broken calendar part is no answer; the text is read instead
+        return None
+    if str(calendar.get("method", "")).upper() != "REPLY":
+        return None
+    for event in calendar.walk("VEVENT"):
+        attendees = event.get("attendee")
+        for attendee in attendees if isinstance(attendees, list) else [attendees]:
+            if attendee is None:
+                continue
+            answer = PARTSTAT_ANSWERS.get(str(attendee.params.get("PARTSTAT", "")).upper())
+            if answer:
+                return answer
+    return None

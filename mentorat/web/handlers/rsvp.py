@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi.responses import Response
 
+from mentorat.links import reply_address
 from mentorat.mail import invitation_ics
 from mentorat.services import answers, cohorts, programmes
 from mentorat.web.forms import Form
@@ -32,7 +33,7 @@ def event(visit: Visit) -> dict[str, Any]:
             "ends_at": meeting.ends_at,
             "location": meeting.location,
             "uid": f"supervision-{meeting.id}-{target.entity.id}",
-            "organizer": target.cohort.supervisor_email,
+            "organizer": target.cohort.supervisor_name,
             # Its latest revision: moved or cancelled by the operator (services.fixes).
             "sequence": meeting.sequence,
             "method": "CANCEL" if meeting.cancelled_at is not None else "REQUEST",
@@ -45,7 +46,7 @@ def event(visit: Visit) -> dict[str, Any]:
         "ends_at": t.workshop_ends_at,
         "location": target.cohort.workshop_location,
         "uid": f"workshop-{target.entity.id}",
-        "organizer": target.cohort.operator_email,
+        "organizer": target.cohort.operator_name,
     }
 
 
@@ -89,7 +90,12 @@ def calendar(visit: Visit) -> Response:
         starts_at=ev["starts_at"],
         ends_at=ev["ends_at"],
         location=ev["location"],
-        organizer_email=ev["organizer"],
+        # The request's reply address: Accept or Decline in a calendar records the answer.
+        organizer_email=reply_address(
+            visit.settings, visit.target.person.id, visit.target.purpose, visit.target.entity.id
+        ),
+        organizer_name=ev["organizer"],
+        rsvp=ev.get("method", "REQUEST") == "REQUEST",
         attendee_email=visit.target.person.email,
         sequence=ev.get("sequence", 0),
         method=ev.get("method", "REQUEST"),
