@@ -8,6 +8,7 @@ ids and scores only: names stay in Mentorat's database.
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import quote
 
 from prefect.input import RunInput
 from pydantic import Field
@@ -62,12 +63,17 @@ def proposal_markdown(cohort_id: int) -> tuple[int, str] | None:
                 for p in sorted(pairs, key=lambda p: p.id)
             ),
             "",
-            "Les noms et les explications sont dans `mentorat matching show "
-            f"--cohort {cohort.code}`.",
+            "Les noms et les explications\u00a0: [revue de l’appariement dans la console]"
+            f"({review_url(cohort.code)}), ou `mentorat matching show --cohort {cohort.code}`.",
             "",
             _operators_line(session, cohort),
         ]
         return decision.id, "\n".join(lines)
+
+
+def review_url(code: str) -> str:
+    """The console's review page of the cohort's proposal (names stay behind its login)."""
+    return f"{get_settings().public_url.rstrip('/')}/gestion/cohortes/{quote(code)}/appariement"
 
 
 def _operators(session: Session, cohort: Cohort) -> list[Operator]:

@@ -101,3 +101,37 @@ def request_run(
         state=run.get("state_type") or "",
         scheduled_time=datetime.fromisoformat(expected) if expected else None,
     )
+
+
+def cancel_waiting_approval(code: str, message: str) -> int:
+    """Cancel the cohort's runs suspended on the Prefect approval form, once the pairs were
+    approved elsewhere (the command line, the console); returns how many. Raises
+    mentorat.prefect_api.PrefectApiError when the server refuses or does not answer."""
+    tags = [t for t in run_tags(code, this_installation()) if t != "mentorat"]
+    cancelled = {"type": "CANCELLED", "name": "Cancelled", "message": message}
+    with PrefectApi() as api:
+        runs = api.post(
+            "/flow_runs/filter",
+            {"flow_runs": {"state": {"type": {"any_": ["PAUSED"]}}, "tags": {"all_": tags}}},
+        )
+        for run in runs:
+            api.post(f"/flow_runs/{run['id']}/set_state", {"state": cancelled, "force": True})
+    return len(runs)
+
+
+def after_approval(code: str, decision_id: int) -> None:
+    """Once the pairs are approved outside the Prefect form (the console): close the form's
+    waiting run and ask for a run now, keyed on the decision (a second call asks nothing
+    more). Nothing happens without a Prefect server; a server that does not answer leaves the
+    cohort to its wake and its next due date (logged, ids only)."""
+    import logging
+
+    from mentorat.prefect_api import PrefectApiError, configured
+
+    if not configured():
+        return
+    try:
+        cancel_waiting_approval(code, "Validation faite dans la console")
+        request_run(code, None, reason="approval", phase="approval", key=f"approval:{decision_id}")
+    except PrefectApiError as exc:
+        logging.getLogger(__name__).warning("after approval: %s", type(exc).__name__)

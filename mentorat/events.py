@@ -119,3 +119,12 @@ def _emit(pending: dict[tuple[int, str], bool]) -> None:
             installation=installation,
             patience=WAKE_PATIENCE_SECONDS,
         )
+
+
+def after_approval(code: str, decision_id: int) -> None:
+    """The pairs were approved outside the Prefect form (the console): close the form's
+    waiting run and ask for a run now (mentorat.cohort_runs.after_approval). Called after the
+    commit; the pages reach Prefect only through this module."""
+    from mentorat.cohort_runs import after_approval as close_and_run
+
+    close_and_run(code, decision_id)

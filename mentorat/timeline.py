@@ -132,6 +132,7 @@ def build(
     approved_at: datetime | None,
     individual_sessions: tuple[datetime, ...] = (),
     charter_adopted_at: datetime | None = None,
+    workshop_moved_to: datetime | None = None,
 ) -> Timeline:
     """The cohort's timeline; `individual_sessions` are the starts of the individual
     supervision sessions already set up (each has a reminder); `charter_adopted_at`, when
@@ -188,9 +189,9 @@ def build(
         last.closes_at, last.due_at + days(timing.evaluation_days_after_last_checkin)
     )
     evaluation_closes = evaluation_opens + days(timing.evaluation_close_days)
-    workshop_starts = working_afternoon(
+    workshop_starts = workshop_moved_to or working_afternoon(
         evaluation_closes + days(timing.workshop_days_after_evaluation_close)
-    )
+    )  # the operator's date, when they moved it (mentorat.services.fixes)
     return Timeline(
         call_opens_at=call_opens_at,
         call_reminder_at=reminder,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -48,3 +48,5 @@ class EvaluationAnswer(Base):
     recommend: Mapped[int]  # 0..10
     mentor_again: Mapped[bool | None]
     comments: Mapped[str] = mapped_column(Text, default="")
+    # The author allows their comment in the programme's bilan, without their name.
+    comment_consent: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -85,6 +85,12 @@ class Cohort(Base):
     launched_at: Mapped[datetime | None]
     matching_approved_at: Mapped[datetime | None]
     workshop_location: Mapped[str] = mapped_column(String(300), default="")
+    # The workshop as the operator moved or cancelled it (mentorat.services.fixes): its own
+    # start instead of the timeline's, the revision of its invitations (SEQUENCE), when it
+    # was cancelled.
+    workshop_moved_to: Mapped[datetime | None]
+    workshop_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    workshop_cancelled_at: Mapped[datetime | None]
     # The open application link: anyone may apply while the call is open, from these
     # address domains only when the list is not empty (mentorat.services.open_call).
     open_applications: Mapped[bool] = mapped_column(default=False)

@@ -58,7 +58,10 @@ def advance(ctx: PhaseContext) -> None:
         "location": cohort.workshop_location,
     }
     letters = []
-    for invitation in sorted(invited.values(), key=lambda i: i.id):
+    # Cancelled by the operator (services.fixes): no invitation any more; certificates still go.
+    for invitation in (
+        sorted(invited.values(), key=lambda i: i.id) if not cohort.workshop_cancelled_at else []
+    ):
         app = apps[invitation.application_id]
         letter = person_letter(
             "workshop_invitation",
@@ -83,6 +86,7 @@ def advance(ctx: PhaseContext) -> None:
             organizer_email=reply_address(ctx.settings, app.person_id, "workshop", invitation.id),
             organizer_name=cohort.operator_name,
             rsvp=True,
+            sequence=cohort.workshop_sequence,  # moved by the operator: its latest revision
             attendee_email=app.person.email,
         )
         letter.reply_purpose = "workshop"

@@ -14,7 +14,7 @@ from mentorat.cli.call import call_app
 from mentorat.cli.candidates import candidates_app
 from mentorat.cli.cohorts import cohort_app, programme_app
 from mentorat.cli.common import console, err, settings_or_exit
-from mentorat.cli.fixes import pair_app, session_app
+from mentorat.cli.fixes import pair_app, session_app, workshop_app
 from mentorat.cli.fixes import register as register_fixes
 from mentorat.cli.matching import matching_app
 from mentorat.cli.operators import operator_app
@@ -67,6 +67,7 @@ app.add_typer(person_app, name="person")
 register_fixes(person_app)
 app.add_typer(pair_app, name="pair")
 app.add_typer(session_app, name="session")
+app.add_typer(workshop_app, name="workshop")
 app.add_typer(retention_app, name="retention")
 app.command(name="web")(web_command)
 app.command(name="inbound")(inbound_command)

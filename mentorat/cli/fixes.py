@@ -10,6 +10,8 @@ same services, mentorat.services.fixes):
     mentorat session move 7 --at "12/03/2027 14:00" [--location …]
     mentorat session cancel 7 --reason …
     mentorat session attendance 7 --present PERSONNE,… --absent PERSONNE,…
+    mentorat workshop move --cohort CODE --at "10/06/2028 14:00" [--location …]
+    mentorat workshop cancel --cohort CODE --reason …
 
 A person is named by their address or by their application number in the cohort. Each
 command prints counts only, commits, then sends the emails it wrote at once (what cannot go
@@ -37,6 +39,9 @@ from mentorat.settings import Settings
 
 pair_app = typer.Typer(
     help="Binômes après leur validation\u00a0: liste, fin, nouveau binôme.", no_args_is_help=True
+)
+workshop_app = typer.Typer(
+    help="Atelier de restitution\u00a0: déplacement, annulation.", no_args_is_help=True
 )
 session_app = typer.Typer(
     help="Séances de supervision\u00a0: liste, déplacement, annulation, présences.",
@@ -384,6 +389,46 @@ def session_cancel(
         )
         cohort_id = _session_cohort(session, number)
     _say(report, f"Séance {number} annulée")
+    _deliver(settings, cohort_id)
+
+
+@workshop_app.command("move")
+def workshop_move(
+    cohort: Cohort_,
+    at: Annotated[
+        str, typer.Option("--at", help="Nouvelle date et heure\u00a0: jj/mm/aaaa hh:mm (Paris)")
+    ],
+    location: Annotated[str | None, typer.Option(help="Nouveau lieu")] = None,
+    by: By_ = None,
+) -> None:
+    """Déplace l’atelier de restitution\u00a0: les invitations déjà parties sont mises à jour
+    (même événement, nouvelle version), les attestations suivent la nouvelle date."""
+    from mentorat.services import cohorts, fixes
+
+    starts = parse_moment(at)
+    with _fixing() as (settings, session):
+        target = cohorts.get_cohort(session, cohort)
+        report = fixes.move_workshop(
+            session, settings, target.id, starts_at=starts, location=location,
+            now=utc_now(), actor=actor_of(session, by),
+        )  # fmt: skip
+        cohort_id = target.id
+    _say(report, f"Atelier déplacé au {datetime_fr(starts)}")
+    _deliver(settings, cohort_id)
+
+
+@workshop_app.command("cancel")
+def workshop_cancel(cohort: Cohort_, reason: Reason_, by: By_ = None) -> None:
+    """Annule l’atelier de restitution\u00a0: chaque invité·e reçoit l’annulation."""
+    from mentorat.services import cohorts, fixes
+
+    with _fixing() as (settings, session):
+        target = cohorts.get_cohort(session, cohort)
+        report = fixes.cancel_workshop(
+            session, settings, target.id, reason=reason, now=utc_now(), actor=actor_of(session, by)
+        )
+        cohort_id = target.id
+    _say(report, "Atelier annulé")
     _deliver(settings, cohort_id)
 
 

@@ -106,28 +106,10 @@ def advance_now(code: str, *, reason: str, run: bool = True) -> None:
 
 def cancel_waiting_approval(code: str) -> int:
     """Cancel the cohort's runs suspended on the approval form (answered here instead)."""
-    from mentorat.cohort_runs import run_tags, this_installation
-    from mentorat.prefect_api import PrefectApi, PrefectApiError
+    from mentorat import cohort_runs
+    from mentorat.prefect_api import PrefectApiError
 
-    tags = [t for t in run_tags(code, this_installation()) if t != "mentorat"]
-    cancelled = {
-        "type": "CANCELLED",
-        "name": "Cancelled",
-        "message": "Validation faite en ligne de commande",
-    }
     try:
-        with PrefectApi() as api:
-            runs = api.post(
-                "/flow_runs/filter",
-                {
-                    "flow_runs": {
-                        "state": {"type": {"any_": ["PAUSED"]}},
-                        "tags": {"all_": tags},
-                    }
-                },
-            )
-            for run in runs:
-                api.post(f"/flow_runs/{run['id']}/set_state", {"state": cancelled, "force": True})
+        return cohort_runs.cancel_waiting_approval(code, "Validation faite en ligne de commande")
     except PrefectApiError as exc:
         raise _server_error(exc) from None
-    return len(runs)

@@ -8,6 +8,7 @@ import time: the command line stays fast.
 
 from __future__ import annotations
 
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -54,3 +55,12 @@ def write_bilan(bilan: Bilan, path: Path, *, now: datetime) -> None:
         from mentorat.reports.xlsx import write_xlsx
 
         write_xlsx(bilan, path, now=now)
+
+
+def bilan_bytes(bilan: Bilan, suffix: str, *, now: datetime) -> bytes:
+    """The bilan as a file's content (".pdf", ".xlsx", ".html"), for a download: written
+    by `write_bilan` into a private temporary directory, read back, removed."""
+    with tempfile.TemporaryDirectory(prefix="mentorat-bilan-") as folder:
+        path = Path(folder) / f"bilan{suffix}"
+        write_bilan(bilan, path, now=now)
+        return path.read_bytes()

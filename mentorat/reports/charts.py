@@ -3,6 +3,10 @@
 Text stays text in the SVG (`svg.fonttype = none`): the PDF keeps it searchable and a screen
 reader can read it. The output is the same for the same figures (fixed ids, no date), and it
 starts at `<svg`: no XML prolog or DTD, ready to sit inside the HTML.
+
+Its styling is in presentation attributes (`fill="#0072B2"`), not in `style` attributes or
+a `<style>` element: the console's pages forbid inline style (Content-Security-Policy), and
+an inline chart must look the same there as in the file.
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ from mentorat.reports import numbers
 # Colour-blind-safe pairs (Okabe–Ito), dark enough on white and in grey print.
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
+_STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>.*?</style>", re.S)
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+# What matplotlib's <style> element sets on every element: inherited from the root instead.
+_ROOT = 'stroke-linejoin="round" stroke-linecap="butt"'
 
 
 def bars(
@@ -74,5 +82,13 @@ def bars(
 
 def _inline(svg: str, title: str) -> str:
     svg = _METADATA.sub("", svg[svg.index("<svg") :])
+    svg = _STYLE_ATTRIBUTE.sub(_attributes, _STYLE_ELEMENT.sub("", svg))
     label = escape(title, quote=True)
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" {_ROOT} ', 1)
+
+
+def _attributes(style: re.Match[str]) -> str:
+    """`style="fill: #fff; stroke-width: 0.8"` as ` fill="#fff" stroke-width="0.8"` (every
+    property matplotlib writes is also an SVG presentation attribute)."""
+    pairs = (d.partition(":") for d in style.group(1).split(";"))
+    return "".join(f' {k.strip()}="{v.strip()}"' for k, _, v in pairs if k.strip() and v.strip())

@@ -1,5 +1,8 @@
 """The bilan as one self-contained HTML page: its charts inline (SVG), its style inline, no
-script, no link to anything outside it. The PDF is this page, printed."""
+script, no link to anything outside it. The PDF is this page, printed.
+
+The console shows the same content (`render_body`) inside its own layout, with the same
+style as a stylesheet of its own (`stylesheet`): its pages allow no inline style."""
 
 from __future__ import annotations
 
@@ -43,6 +46,17 @@ class ScoreSection:
 def render_html(bilan: Bilan, *, now: datetime) -> str:
     template = environment(REPORTS_DIR).get_template("bilan.html")
     return template.render(b=bilan, v=view(bilan), generated=date_fr(now, weekday=False))
+
+
+def render_body(bilan: Bilan, *, now: datetime) -> str:
+    """The page's content alone (escaped), to sit inside an element of class "bilan"."""
+    template = environment(REPORTS_DIR).get_template("_bilan_body.html")
+    return template.render(b=bilan, v=view(bilan), generated=date_fr(now, weekday=False))
+
+
+def stylesheet() -> str:
+    """The bilan's style, every rule under the class "bilan" (no page rules)."""
+    return (REPORTS_DIR / "bilan.css").read_text(encoding="utf-8")
 
 
 def cell(count: int, respondents: int) -> str:

@@ -34,7 +34,11 @@ def write_xlsx(bilan: Bilan, path: Path, *, now: datetime) -> None:
             ["Édité le", date_fr(now, weekday=False)],
             ["Seuil d’anonymat (réponses)", bilan.threshold],
             *([label, value] for label, value in headline(bilan)),
-            ["Réponses comportant un commentaire (non publiés)", bilan.comments],
+            ["Réponses comportant un commentaire", bilan.comments],
+            [
+                "Commentaires publiés (avec l’accord de leur auteur)",
+                sum(len(g.texts) for g in bilan.comment_groups),
+            ],
         ],
     )
     fill_sheet(
@@ -147,6 +151,13 @@ def write_xlsx(bilan: Bilan, path: Path, *, now: datetime) -> None:
         ws.column_dimensions["A"].width = 48
         for column in "BCDEFGHIJK":
             ws.column_dimensions[column].width = 18
+    quoted = [[g.label, text] for g in bilan.comment_groups for text in g.texts]
+    if quoted:
+        # Only when some author allowed it: text cells, never formulas (fill_sheet).
+        sheet = book.create_sheet("Commentaires")
+        fill_sheet(sheet, ["Rôle", "Commentaire (sans nom, avec l’accord de son auteur)"], quoted)
+        sheet.column_dimensions["A"].width = 16
+        sheet.column_dimensions["B"].width = 100
     book.save(path)
 
 

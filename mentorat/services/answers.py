@@ -242,7 +242,11 @@ def submit_evaluation(
     comments: str,
     channel: str,
     now: datetime,
+    comment_consent: bool = False,
 ) -> EvaluationAnswer:
+    """Record (or replace) one person's final evaluation. `comment_consent`: the author
+    allows their comment in the bilan, without their name (asked on the page only; an
+    answer of no other channel has it)."""
     application = session.get(Application, application_id)
     if application is None:
         raise ServiceError("candidature introuvable")
@@ -262,12 +266,14 @@ def submit_evaluation(
             recommend=recommend,
             mentor_again=mentor_again,
             comments=comments[:4000],
+            comment_consent=comment_consent,
         )
         session.add(answer)
     else:
         answer.objectives_reached, answer.satisfaction = objectives_reached, satisfaction
         answer.recommend, answer.mentor_again = recommend, mentor_again
         answer.comments, answer.answered_at = comments[:4000], now
+        answer.comment_consent = comment_consent
     session.flush()
     audit.record(
         session,

@@ -3,12 +3,16 @@ programme's earlier cohorts.
 
 The anonymity threshold (programme setting `bilan.anonymity_threshold`, default 5) is
 applied here, once: a group with fewer answers than it comes out with `published=False` and
-empty figures, so no renderer can show it. Free-text comments are never handed out: the
-evaluation asks nobody whether their comment may be published, so only their count is.
+empty figures, so no renderer can show it. Free-text comments are handed out only where
+their author ticked the evaluation's consent box (`EvaluationAnswer.comment_consent`), and
+only for a role whose answers reach the threshold; they come sorted (not in the order of
+the answers) and with the cohort's people's names and addresses taken out. Anything else
+(a comment without consent, a reply by email) is counted, never quoted.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -29,6 +33,7 @@ from models import (
     EvaluationAnswer,
     OutboxMessage,
     Pair,
+    Person,
     SupervisionAttendance,
     SupervisionSession,
 )
@@ -48,6 +53,8 @@ SILENT = "sans réponse ultérieure"
 # mentor in an individual session, the person answered again later (a check-in or the
 # evaluation), or nothing since.
 ESCALATION_OUTCOMES = (WITHDRAWN, SUPERVISED, RESUMED, SILENT)
+# In a quoted comment, in place of a name or an address of one of the cohort's people.
+NAME_REMOVED = "[nom retiré]"
 CHARTER_SIGNED = "charte signée après relance"
 CHARTER_UNSIGNED = "charte restée non signée"
 MENTOR_AGAIN = ("oui", "non", "ne sait pas")
@@ -118,6 +125,19 @@ class ObjectiveGroup:
 
 
 @dataclass(frozen=True)
+class Comments:
+    """One role's free-text comments. `texts`: those their authors allowed in the bilan,
+    empty unless the role's answers reach the threshold (`published`)."""
+
+    role: str
+    label: str
+    written: int  # answers with a comment
+    published: bool
+    allowed: int = 0  # of which the author allowed in the bilan (from the threshold on)
+    texts: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class CohortSummary:
     """One cohort in a line, to compare a programme's cohorts."""
 
@@ -160,7 +180,8 @@ class Bilan:
     objectives: list[ObjectiveGroup]
     evaluation_invited: int
     evaluation_respondents: int
-    comments: int  # answers with a free-text comment: counted, never published
+    comments: int  # answers with a free-text comment
+    comment_groups: list[Comments]  # per role: quoted only with consent, from the threshold
     earlier: list[CohortSummary]
     current: CohortSummary
 
@@ -271,6 +292,7 @@ def cohort_bilan(session: Session, cohort: Cohort) -> Bilan:
         evaluation_invited=sum(s.invited for s in scores),
         evaluation_respondents=len(answers),
         comments=sum(bool(a.comments.strip()) for a in answers),
+        comment_groups=_comments(session, cohort, answers, by_id, scores),
         earlier=earlier,
         current=current,
     )
@@ -457,6 +479,70 @@ def _objectives(
             )
         )
     return groups
+
+
+def _comments(
+    session: Session,
+    cohort: Cohort,
+    answers: list[EvaluationAnswer],
+    by_id: dict[int, Application],
+    scores: list[Scores],
+) -> list[Comments]:
+    """Per role, the comments quoted: the author's consent, the role's group published."""
+    written: dict[str, list[EvaluationAnswer]] = defaultdict(list)
+    for answer in answers:
+        app = by_id.get(answer.application_id)
+        if app is not None and answer.comments.strip():
+            written[app.role].append(answer)
+    groups = []
+    redact: _Redactor | None = None
+    for group in scores:
+        mine = written[group.role]
+        if not group.published:
+            groups.append(Comments(group.role, group.label, len(mine), published=False))
+            continue
+        allowed = [a.comments.strip() for a in mine if a.comment_consent]
+        redact = redact or _Redactor(session, cohort)
+        groups.append(
+            Comments(
+                group.role,
+                group.label,
+                len(mine),
+                published=True,
+                allowed=len(allowed),
+                texts=sorted(redact.text(t) for t in allowed),
+            )
+        )
+    return groups
+
+
+class _Redactor:
+    """Takes the names and addresses of the cohort's people out of a comment quoted (an
+    author allowed their words, not their partner's name)."""
+
+    def __init__(self, session: Session, cohort: Cohort) -> None:
+        rows = session.execute(
+            select(Person.first_name, Person.last_name, Person.email)
+            .join(Application, Application.person_id == Person.id)
+            .where(Application.cohort_id == cohort.id)
+        ).all()
+        words = {w.strip() for row in rows for w in (f"{row[0]} {row[1]}", *row) if w}
+        words = {w for w in words if len(w) >= 2}
+        # The longest first ("Anne Marie" before "Anne"), whole words, in any case: a
+        # common word taken for a name is the lesser harm.
+        self.pattern = (
+            re.compile(
+                "|".join(
+                    rf"(?<!\w){re.escape(w)}(?!\w)" for w in sorted(words, key=len, reverse=True)
+                ),
+                re.IGNORECASE,
+            )
+            if words
+            else None
+        )
+
+    def text(self, value: str) -> str:
+        return self.pattern.sub(NAME_REMOVED, value) if self.pattern else value
 
 
 def _summary(session: Session, cohort: Cohort, threshold: int) -> CohortSummary:

@@ -108,6 +108,7 @@ def timeline_with(cohort: Cohort, parts: ProgrammePreset) -> tl.Timeline:
         approved_at=cohort.matching_approved_at,
         individual_sessions=tuple(as_utc(start) for start in individual),
         charter_adopted_at=as_utc(cohort.charter_adopted_at) if cohort.charter_adopted_at else None,
+        workshop_moved_to=as_utc(cohort.workshop_moved_to) if cohort.workshop_moved_to else None,
     )
 
 

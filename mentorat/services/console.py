@@ -23,6 +23,7 @@ from models import (
     Person,
     SupervisionAttendance,
     SupervisionSession,
+    WorkshopInvitation,
 )
 
 
@@ -249,3 +250,37 @@ def session_rows(session: Session, cohort: Cohort, now: datetime) -> list[Sessio
         )
         for m in meetings
     ]
+
+
+@dataclass(frozen=True)
+class WorkshopRow:
+    title: str
+    starts_at: datetime
+    location: str
+    cancelled: bool
+    past: bool
+    invited: int
+    coming: int
+
+
+def workshop_row(session: Session, cohort: Cohort, now: datetime) -> WorkshopRow | None:
+    """The recognition workshop, once its date is known (the pairs approved)."""
+    from mentorat.services.programmes import cohort_parts
+
+    t = timeline_of(cohort)
+    if t.workshop_starts_at is None or t.workshop_ends_at is None:
+        return None
+    answers = list(
+        session.scalars(
+            select(WorkshopInvitation.rsvp).where(WorkshopInvitation.cohort_id == cohort.id)
+        )
+    )
+    return WorkshopRow(
+        cohort_parts(cohort).workshop.title,
+        t.workshop_starts_at,
+        cohort.workshop_location,
+        cohort.workshop_cancelled_at is not None,
+        t.workshop_ends_at <= now,
+        len(answers),
+        sum(a == "yes" for a in answers),
+    )

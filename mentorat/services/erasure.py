@@ -37,7 +37,8 @@ from sqlalchemy import Table, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from mentorat import outbox
+from mentorat import db, outbox
+from mentorat.delivery import DeliveryError, send_pending
 from mentorat.services import audit
 from mentorat.settings import Settings
 from models import (
@@ -59,6 +60,27 @@ from models import (
 ERASED_TEXT = "[contenu effacé à la demande de la personne]"
 ERASED_NAME = "[effacé]"
 ERASED_ADDRESS_TEXT = "[adresse effacée]"
+
+
+# The tables an erasure changes, in the operator's words (the preview's counts).
+TABLE_LABELS = {
+    "person": "personne",
+    "application": "candidatures",
+    "charter_signature": "signatures de la charte",
+    "check_in": "points mensuels (message au référent)",
+    "evaluation_answer": "évaluations (commentaires)",
+    "inbound_reply": "réponses reçues par courriel",
+    "outbox_message": "courriels",
+    "audit_event": "journal d’audit",
+    "matching_decision": "propositions de binômes",
+    "pair": "binômes (explications)",
+    "pair_override": "binômes imposés ou exclus",
+    "erasure_request": "demandes d’effacement",
+}
+
+
+def table_label(table: str) -> str:
+    return TABLE_LABELS.get(table, table)
 
 
 def erased_address(person_id: int) -> str:
@@ -200,6 +222,78 @@ def erase_person(
     return result
 
 
+def preview(session: Session, person_id: int, *, actor: str, now: datetime) -> Erasure:
+    """What `erase_person` would change (its counts per table), changing nothing: the
+    erasure itself, inside a savepoint rolled back (the caller's transaction goes on)."""
+    savepoint = session.begin_nested()
+    try:
+        return erase_person(session, person_id, actor=actor, now=now)
+    finally:
+        savepoint.rollback()
+
+
+@dataclass
+class Confirmed:
+    """What `carry_out` did: the erasure, and whether the person's last notice left."""
+
+    erasure: Erasure
+    notice_sent: bool = False
+    notice_error: str | None = None  # why the delivery failed, if it did
+
+
+def carry_out(settings: Settings, person_id: int, *, actor: str, now: datetime) -> Confirmed:
+    """An operator's confirmed erasure, as the command line and the console carry it out,
+    each step in its own transaction:
+
+    1. the last notice is written to the outbox and sent now, while the address is still
+       there (with the rest of the cohort's pending emails); not for an address known to
+       fail, nor for a person of no cohort;
+    2. the erasure (`erase_person`), committed: it replaces the notice's address and text
+       like those of every other email to them;
+    3. `reclaim_space`.
+
+    A person erased already: nothing is written nor sent (`erasure.already`)."""
+    url = settings.database_url
+    factory = db.session_factory(url)
+    with factory() as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise LookupError(person_id)
+        if person.erased_at is not None:
+            return Confirmed(Erasure(person_id, already=True))
+        failing = person.email_status == "failing"
+        cohort = home_cohort(session, person_id)
+        cohort_id = cohort.id if cohort is not None else None
+    done = Confirmed(Erasure(person_id))
+    if cohort_id is not None and not failing:
+        with db.session_scope(url) as session:
+            person, target = session.get(Person, person_id), session.get(Cohort, cohort_id)
+            assert person is not None and target is not None
+            notice_id = write_notice(session, person, target, now=now, settings=settings)
+        try:
+            send_pending(factory, settings, cohort_id=cohort_id)
+        except DeliveryError as exc:
+            done.notice_error = str(exc)
+        with factory() as session:
+            row = session.get(OutboxMessage, notice_id)
+            done.notice_sent = row is not None and row.status == "sent"
+    with db.session_scope(url) as session:
+        done.erasure = erase_person(session, person_id, actor=actor, now=now)
+    reclaim_space(db.engine_for(url), done.erasure.tables)
+    return done
+
+
+def pending_requests(session: Session, cohort_id: int) -> list[ErasureRequest]:
+    """The cohort's erasure requests waiting for the operator, the oldest first."""
+    return list(
+        session.scalars(
+            select(ErasureRequest)
+            .where(ErasureRequest.cohort_id == cohort_id, ErasureRequest.status == "pending")
+            .order_by(ErasureRequest.requested_at, ErasureRequest.id)
+        )
+    )
+
+
 def _own_rows(
     session: Session, person: Person, now: datetime, result: Erasure, cohort_id: int | None
 ) -> None:
@@ -259,6 +353,8 @@ def _own_rows(
                 EvaluationAnswer.application_id.in_(app_ids),
                 EvaluationAnswer.comments != "",
                 comments=ERASED_TEXT,
+                # Nothing of theirs is quoted in a bilan any more.
+                comment_consent=False,
             ),
         )
     replies = list(

@@ -23,9 +23,12 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from mentorat import links
+from mentorat import timeline as tl
 from mentorat.mail import invitation_ics
-from mentorat.outbox import Letter, enqueue, person_letter
-from mentorat.services import ServiceError, audit, pairing, people
+from mentorat.mail.dates import date_fr
+from mentorat.outbox import Letter, enqueue, person_letter, withdraw_pending
+from mentorat.services import ServiceError, audit, cohorts, pairing, people
+from mentorat.services.programmes import cohort_parts
 from mentorat.settings import Settings
 from models import (
     Application,
@@ -38,6 +41,7 @@ from models import (
     Person,
     SupervisionAttendance,
     SupervisionSession,
+    WorkshopInvitation,
 )
 
 LIVE = ("approved", "active")
@@ -468,6 +472,73 @@ def session_title(meeting: SupervisionSession) -> str:
     return f"Séance de supervision collective n°\u00a0{meeting.number}"
 
 
+def _event_letters(
+    settings: Settings,
+    cohort: Cohort,
+    kind: str,
+    *,
+    purpose: str,
+    invitees: list[tuple[Application, int]],
+    event: dict[str, object],
+    uid: str,
+    sequence: int,
+    organizer_name: str,
+    now: datetime,
+    moved_from: datetime | None = None,
+) -> list[Letter]:
+    """One letter per invitee (application, invitation id) with the revised event: the same
+    UID as the invitation (`uid` + "-<invitation id>"), at revision `sequence`; a move asks
+    again whether they come (links and a reply address, as the invitation did)."""
+    method = "CANCEL" if kind == "session_cancelled" else "REQUEST"
+    letters = []
+    for app, occurrence in invitees:
+        if app.status == "withdrawn" or app.person.erased_at is not None:
+            continue
+        extra: dict[str, object] = {}
+        if moved_from is not None:
+            extra["moved_from"] = moved_from
+            extra["urls"] = {
+                answer: links.make_url(
+                    settings.public_url,
+                    settings.secret_key,
+                    app.person_id,
+                    purpose,
+                    occurrence,
+                    word,
+                )
+                for answer, word in (("yes", "oui"), ("no", "non"))
+            }
+        letter = person_letter(
+            kind,
+            f"{kind}_{uid}_v{sequence}",
+            occurrence,
+            app.person,
+            role=app.role,
+            session=event,
+            **extra,
+        )
+        reply_to = links.reply_address(settings, app.person_id, purpose, occurrence)
+        letter.ics = invitation_ics(
+            uid=f"{uid}-{occurrence}@{settings.mail_domain}",
+            summary=f"{cohort.programme.short_name} — {event['title']}",
+            description=str(event["title"]),
+            starts_at=event["starts_at"],  # type: ignore[arg-type]
+            ends_at=event["ends_at"],  # type: ignore[arg-type]
+            location=str(event["location"]),
+            organizer_email=reply_to,
+            organizer_name=organizer_name,
+            rsvp=method == "REQUEST",
+            attendee_email=app.person.email,
+            sequence=sequence,
+            method=method,
+            stamp=now,
+        )
+        if moved_from is not None:
+            letter.reply_purpose = purpose
+        letters.append(letter)
+    return letters
+
+
 def _revision_letters(
     session: Session,
     settings: Settings,
@@ -475,61 +546,48 @@ def _revision_letters(
     meeting: SupervisionSession,
     kind: str,
     now: datetime,
+    moved_from: datetime | None = None,
 ) -> list[Letter]:
-    """One letter per invitee (not those who said no to a move: a cancellation goes to
-    all), each with the revised event: same UID as the invitation, SEQUENCE + 1."""
-    attendances = session.scalars(
-        select(SupervisionAttendance)
-        .where(SupervisionAttendance.session_id == meeting.id)
-        .order_by(SupervisionAttendance.id)
+    """The revised session to each of its invitees (a cancellation goes to all)."""
+    attendances = list(
+        session.scalars(
+            select(SupervisionAttendance)
+            .where(SupervisionAttendance.session_id == meeting.id)
+            .order_by(SupervisionAttendance.id)
+        )
     )
-    apps = {
+    apps = _applications(session, cohort.id)
+    return _event_letters(
+        settings,
+        cohort,
+        kind,
+        purpose="supervision",
+        invitees=[(apps[att.application_id], att.id) for att in attendances],
+        event={
+            "number": meeting.number,
+            "kind": meeting.kind,
+            "title": session_title(meeting),
+            "starts_at": meeting.starts_at,
+            "ends_at": meeting.ends_at,
+            "location": meeting.location,
+        },
+        uid=f"supervision-{meeting.id}",
+        sequence=meeting.sequence,
+        organizer_name=cohort.supervisor_name,
+        now=now,
+        moved_from=moved_from,
+    )
+
+
+def _applications(session: Session, cohort_id: int) -> dict[int, Application]:
+    return {
         a.id: a
         for a in session.scalars(
             select(Application)
-            .where(Application.cohort_id == cohort.id)
+            .where(Application.cohort_id == cohort_id)
             .options(selectinload(Application.person))
         )
     }
-    method = "CANCEL" if kind == "session_cancelled" else "REQUEST"
-    title = session_title(meeting)
-    letters = []
-    for att in attendances:
-        app = apps[att.application_id]
-        if app.status == "withdrawn" or app.person.erased_at is not None:
-            continue
-        letter = person_letter(
-            kind,
-            f"{kind}_s{meeting.id}_v{meeting.sequence}",
-            att.id,
-            app.person,
-            role=app.role,
-            session={
-                "number": meeting.number,
-                "kind": meeting.kind,
-                "title": title,
-                "starts_at": meeting.starts_at,
-                "ends_at": meeting.ends_at,
-                "location": meeting.location,
-            },
-        )
-        letter.ics = invitation_ics(
-            uid=f"supervision-{meeting.id}-{att.id}@{settings.mail_domain}",
-            summary=f"{cohort.programme.short_name} — {title}",
-            description=f"Séance de supervision n° {meeting.number}",
-            starts_at=meeting.starts_at,
-            ends_at=meeting.ends_at,
-            location=meeting.location,
-            organizer_email=links.reply_address(settings, app.person_id, "supervision", att.id),
-            organizer_name=cohort.supervisor_name,
-            rsvp=method == "REQUEST",
-            attendee_email=app.person.email,
-            sequence=meeting.sequence,
-            method=method,
-            stamp=now,
-        )
-        letters.append(letter)
-    return letters
 
 
 def move_session(
@@ -565,30 +623,9 @@ def move_session(
     )
     session.flush()
     cohort = _cohort(session, meeting.cohort_id)
-    letters = _revision_letters(session, settings, cohort, meeting, "session_moved", now)
-    for letter in letters:
-        assert letter.person is not None
-        occurrence = int(letter.occurrence)
-        urls = {
-            "yes": links.make_url(
-                settings.public_url,
-                settings.secret_key,
-                letter.person.id,
-                "supervision",
-                occurrence,
-                "oui",
-            ),
-            "no": links.make_url(
-                settings.public_url,
-                settings.secret_key,
-                letter.person.id,
-                "supervision",
-                occurrence,
-                "non",
-            ),
-        }
-        letter.ctx = {**letter.ctx, "moved_from": moved_from, "urls": urls}
-        letter.reply_purpose = "supervision"
+    letters = _revision_letters(
+        session, settings, cohort, meeting, "session_moved", now, moved_from=moved_from
+    )
     report = FixReport(emails=enqueue(session, cohort, letters, now=now, settings=settings))
     audit.record(
         session,
@@ -652,6 +689,136 @@ def _withdraw_session_mail(session: Session, cohort_id: int, meeting: Supervisio
         row.status, row.last_error = "cancelled", "retiré : la séance est annulée"
         count += 1
     return count
+
+
+# --- The recognition workshop -----------------------------------------------------------
+
+
+def _workshop(session: Session, cohort_id: int, now: datetime) -> tuple[Cohort, tl.Timeline]:
+    cohort = _cohort(session, cohort_id)
+    t = cohorts.timeline_of(cohort)
+    if t.workshop_starts_at is None or t.workshop_ends_at is None:
+        raise ServiceError("la date de l’atelier sera fixée à la validation des binômes.")
+    if cohort.workshop_cancelled_at is not None:
+        raise ServiceError("l’atelier de restitution de cette cohorte est annulé.")
+    if t.workshop_ends_at <= now:
+        raise ServiceError("l’atelier de restitution a déjà eu lieu.")
+    return cohort, t
+
+
+def _workshop_letters(
+    session: Session, settings: Settings, cohort: Cohort, kind: str, now: datetime,
+    moved_from: datetime | None = None,
+) -> list[Letter]:  # fmt: skip
+    t = cohorts.timeline_of(cohort)
+    assert t.workshop_starts_at is not None and t.workshop_ends_at is not None
+    invitations = list(
+        session.scalars(
+            select(WorkshopInvitation)
+            .where(WorkshopInvitation.cohort_id == cohort.id)
+            .order_by(WorkshopInvitation.id)
+        )
+    )
+    apps = _applications(session, cohort.id)
+    return _event_letters(
+        settings,
+        cohort,
+        kind,
+        purpose="workshop",
+        invitees=[(apps[i.application_id], i.id) for i in invitations],
+        event={
+            "number": 0,
+            "kind": "workshop",
+            "title": cohort_parts(cohort).workshop.title,
+            "starts_at": t.workshop_starts_at,
+            "ends_at": t.workshop_ends_at,
+            "location": cohort.workshop_location,
+        },
+        uid="workshop",
+        sequence=cohort.workshop_sequence,
+        organizer_name=cohort.operator_name,
+        now=now,
+        moved_from=moved_from,
+    )
+
+
+def move_workshop(
+    session: Session,
+    settings: Settings,
+    cohort_id: int,
+    *,
+    starts_at: datetime,
+    location: str | None,
+    now: datetime,
+    actor: str,
+) -> FixReport:
+    """Move the recognition workshop: the invitations already sent are updated (same UID,
+    SEQUENCE + 1); those still to come carry the new date. The certificates follow it."""
+    cohort, t = _workshop(session, cohort_id, now)
+    assert t.workshop_starts_at is not None and t.evaluation_closes_at is not None
+    if starts_at <= now:
+        raise ServiceError("la nouvelle date de l’atelier est déjà passée.")
+    if starts_at <= t.evaluation_closes_at:
+        raise ServiceError(
+            "l’atelier présente le bilan : il doit suivre la clôture de l’évaluation finale, "
+            f"le {date_fr(t.evaluation_closes_at)}."
+        )
+    moved_from = t.workshop_starts_at
+    cohort.workshop_moved_to = starts_at
+    if location:
+        cohort.workshop_location = location.strip()[:300]
+    cohort.workshop_sequence += 1
+    session.execute(
+        update(WorkshopInvitation)
+        .where(WorkshopInvitation.cohort_id == cohort.id, WorkshopInvitation.rsvp == "no")
+        .values(rsvp=None, rsvp_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    letters = _workshop_letters(session, settings, cohort, "session_moved", now, moved_from)
+    report = FixReport(emails=enqueue(session, cohort, letters, now=now, settings=settings))
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="workshop.moved",
+        entity="cohort",
+        entity_id=cohort.id,
+        cohort_id=cohort.id,
+        sequence=cohort.workshop_sequence,
+        invitees=len(letters),
+    )
+    return report
+
+
+def cancel_workshop(
+    session: Session, settings: Settings, cohort_id: int, *, reason: str, now: datetime, actor: str
+) -> FixReport:
+    """Cancel the recognition workshop: each invitee gets the cancellation; no invitation goes
+    any more (the certificates still go at its planned end)."""
+    cohort, _ = _workshop(session, cohort_id, now)
+    cohort.workshop_cancelled_at = now
+    cohort.workshop_sequence += 1
+    session.flush()
+    report = FixReport(
+        withdrawn_emails=withdraw_pending(
+            session, cohort.id, ["workshop"], "retiré : l’atelier est annulé"
+        )
+    )
+    letters = _workshop_letters(session, settings, cohort, "session_cancelled", now)
+    report.emails = enqueue(session, cohort, letters, now=now, settings=settings)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="workshop.cancelled",
+        entity="cohort",
+        entity_id=cohort.id,
+        cohort_id=cohort.id,
+        reason=reason.strip()[:1000],
+        invitees=len(letters),
+    )
+    return report
 
 
 def record_attendance(
@@ -720,7 +887,9 @@ __all__ = [
     "cancel_session",
     "correct_address",
     "end_pair",
+    "cancel_workshop",
     "move_session",
+    "move_workshop",
     "normalise_email",
     "pool",
     "re_pair",

@@ -28,7 +28,7 @@ from mentorat.services import ServiceError, console, fixes, notices, operators
 from mentorat.services.cohorts import timeline_of
 from mentorat.services.status import cohort_rows
 from mentorat.settings import Settings
-from mentorat.web import csrf
+from mentorat.web import console_bilan, console_history, console_matching, csrf
 from mentorat.web.fresh_worker import FreshLinkWorker
 from mentorat.web.limits import Limits, RateLimiter
 from models import Application, Cohort
@@ -46,6 +46,8 @@ DONE = {
     "deplacee": "Séance déplacée\u00a0: chaque invité·e reçoit l’invitation mise à jour.",
     "annulee": "Séance annulée\u00a0: chaque invité·e reçoit l’annulation.",
     "presences": "Présences enregistrées.",
+    "atelier_deplace": "Atelier déplacé\u00a0: chaque invité·e reçoit l’invitation mise à jour.",
+    "atelier_annule": "Atelier annulé\u00a0: chaque invité·e reçoit l’annulation.",
 }
 Fix = Callable[[Session, str, "Cohort", Any], None]
 LOGIN = "/gestion/connexion"
@@ -232,6 +234,7 @@ def console_router(
             pairs=console.pair_rows(session, cohort),
             pool=console.pool_rows(session, cohort) if viewer.acts_on_pairs else [],
             meetings=console.session_rows(session, cohort, now),
+            workshop=console.workshop_row(session, cohort, now),
             acts=viewer.acts_on_pairs,
             done=DONE.get(done, ""),
             error=error,
@@ -250,17 +253,26 @@ def console_router(
         return await run_in_threadpool(signed_in, request, act)
 
     async def run_fix(
-        request: Request, code: str, done: str, perform: Fix, *, supervisors: bool = False
+        request: Request,
+        code: str,
+        done: str,
+        perform: Fix,
+        *,
+        supervisors: bool = False,
+        back: str = "",
+        view: Callable[..., HTMLResponse] | None = None,
     ) -> Response:
         """A fix from the cohort page: CSRF, a session, the cohort in view, the role; then
         the service in one transaction (a refusal: the page again with the French reason,
-        nothing changed), the emails sent after the commit, and back to the page (303)."""
+        nothing changed), the emails sent after the commit, and back to the page (303).
+        Another page's action gives its path (`back`) and its view (as `cohort_view`)."""
         if not limiter.allow("post", client(request), limits.posts_per_client):
             return too_many()
         form = await read_form(request)
         if isinstance(form, Response):
             return form
-        action = f"/gestion/cohortes/{code}"
+        action = back or f"/gestion/cohortes/{code}"
+        shown = view or cohort_view
         if not csrf.valid(request, key, form.get(csrf.FIELD), SCOPE, public_origin):
             return page("csrf.html", 403, action=action)
         cookie, new = csrf_cookie(request)
@@ -275,7 +287,7 @@ def console_router(
                     return page("not_found.html", 404)
                 token = csrf.form_token(key, cookie, SCOPE)
                 if not (viewer.acts_on_pairs or supervisors):
-                    return cohort_view(
+                    return shown(
                         session, viewer, token, cohort, status=403,
                         error="Votre rôle ne permet pas cette action.",
                     )  # fmt: skip
@@ -284,7 +296,7 @@ def console_router(
                 except ServiceError as exc:
                     session.rollback()
                     message = str(exc)
-                    return cohort_view(
+                    return shown(
                         session, viewer, token, cohort, status=400,
                         error=message[:1].upper() + message[1:],
                     )  # fmt: skip
@@ -363,16 +375,32 @@ def console_router(
     async def fix_move(request: Request, code: str, session_id: int) -> Response:
         def perform(session: Session, actor: str, cohort: Cohort, form: Any) -> None:
             _meeting(session, cohort, session_id)
-            try:
-                starts = datetime.fromisoformat(text(form, "debut", 20)).replace(tzinfo=PARIS)
-            except ValueError:
-                raise ServiceError("indiquez la nouvelle date et l’heure de la séance.") from None
             fixes.move_session(
-                session, settings, session_id, starts_at=starts,
+                session, settings, session_id, starts_at=_moment(form, text),
                 location=text(form, "lieu", 300) or None, now=clock.now(), actor=actor,
             )  # fmt: skip
 
         return await run_fix(request, code, "deplacee", perform)
+
+    @router.post("/gestion/cohortes/{code}/atelier/deplacer")
+    async def fix_workshop_move(request: Request, code: str) -> Response:
+        def perform(session: Session, actor: str, cohort: Cohort, form: Any) -> None:
+            fixes.move_workshop(
+                session, settings, cohort.id, starts_at=_moment(form, text),
+                location=text(form, "lieu", 300) or None, now=clock.now(), actor=actor,
+            )  # fmt: skip
+
+        return await run_fix(request, code, "atelier_deplace", perform)
+
+    @router.post("/gestion/cohortes/{code}/atelier/annuler")
+    async def fix_workshop_cancel(request: Request, code: str) -> Response:
+        def perform(session: Session, actor: str, cohort: Cohort, form: Any) -> None:
+            fixes.cancel_workshop(
+                session, settings, cohort.id, reason=_reason(form, text), now=clock.now(),
+                actor=actor,
+            )  # fmt: skip
+
+        return await run_fix(request, code, "atelier_annule", perform)
 
     @router.post("/gestion/cohortes/{code}/seances/{session_id}/annuler")
     async def fix_cancel(request: Request, code: str, session_id: int) -> Response:
@@ -409,11 +437,13 @@ def console_router(
         read_form=read_form,
         csrf_cookie=csrf_cookie,
         with_csrf_cookie=with_csrf_cookie,
+        allow_post=lambda request: limiter.allow("post", client(request), limits.posts_per_client),
+        too_many=too_many,
     )
     # Further console pages, each in its own module with an add_routes(router, kit):
-    # [console pages: matching review]
-    # [console pages: pair history and exports]
-    # [console pages: bilan and erasure]
+    console_matching.add_routes(router, kit)
+    console_history.add_routes(router, kit)
+    console_bilan.add_routes(router, kit)
     del kit  # (kept for the modules above)
     return router, worker
 
@@ -434,6 +464,9 @@ class Kit:
     read_form: Callable[[Request], Awaitable[Any]]
     csrf_cookie: Callable[[Request], tuple[str, bool]]
     with_csrf_cookie: Callable[[Response, str, bool], Response]
+    # False when the client has posted too much (the page's rate limit); then `too_many()`.
+    allow_post: Callable[[Request], bool]
+    too_many: Callable[[], HTMLResponse]
 
 
 # A viewer who sees every list (the address fix checks the person is among the bounced).
@@ -444,6 +477,14 @@ def _in_cohort(session: Session, cohort: Cohort, application_id: int) -> None:
     app = session.get(Application, application_id)
     if app is None or app.cohort_id != cohort.id:
         raise ServiceError(f"aucune candidature n° {application_id} dans cette cohorte.")
+
+
+def _moment(form: Any, text: Callable[..., str]) -> datetime:
+    """The form's new date and time (an <input type="datetime-local">: Paris time)."""
+    try:
+        return datetime.fromisoformat(text(form, "debut", 20)).replace(tzinfo=PARIS)
+    except ValueError:
+        raise ServiceError("indiquez la nouvelle date et l’heure.") from None
 
 
 def _reason(form: Any, text: Callable[[Any, str], str]) -> str:

@@ -4,6 +4,7 @@ email is read back from a real SMTP server."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from datetime import timedelta
 from email.message import EmailMessage
@@ -11,7 +12,7 @@ from email.message import EmailMessage
 import pytest
 from icalendar import Calendar
 from sqlalchemy import select
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from mentorat.cli import app
 from mentorat.db import session_scope
@@ -27,16 +28,31 @@ from models import (
     SupervisionAttendance,
     SupervisionSession,
 )
-from tasks import charter, checkins, matching, supervision
+from tasks import charter, checkins, matching, supervision, workshop
 from tests.support import phases
 from tests.support.cohorts import code_of
-from tests.web.world import World, build_world, deliver_pending, supervision_invitation, timeline
+from tests.web.world import (
+    World,
+    build_world,
+    deliver_pending,
+    supervision_invitation,
+    timeline,
+    workshop_invitation,
+)
 
 runner = CliRunner()
 
 
 def cli(*args: str, ok: bool = True) -> str:
-    result = runner.invoke(app, list(args), env={"COLUMNS": "200"})
+    """Run a command as the operator does. In its own thread: once a browser test has run,
+    this thread has an event loop, and the command's sending (asyncio.run) would refuse it."""
+    done: list[Result] = []
+    thread = threading.Thread(
+        target=lambda: done.append(runner.invoke(app, list(args), env={"COLUMNS": "200"}))
+    )
+    thread.start()
+    thread.join(120)
+    (result,) = done
     assert (result.exit_code == 0) == ok, result.output
     assert "Traceback" not in result.output
     return result.output
@@ -400,3 +416,76 @@ def test_attendance_is_recorded_for_a_session_that_took_place(settings, smtp):
     assert marks[came.id] is True and sum(v is False for v in marks.values()) == len(missed)
     [event] = audit(world, "supervision.attendance")
     assert (event.actor, event.details) == ("operator:id-3", {"present": 1, "absent": len(missed)})
+
+
+# --- the recognition workshop ------------------------------------------------------------
+
+
+def test_a_moved_then_cancelled_workshop_updates_the_invitations_and_still_certifies(
+    settings, smtp
+):
+    world = build_world(settings)
+    _, _, at = workshop_invitation(world)
+    deliver_pending(settings)
+    invitations = {to(m): calendar_of(m)[0] for m in received(smtp, "workshop_invitation")}
+    assert invitations
+    t = timeline(world)
+    assert t.workshop_starts_at and t.workshop_ends_at and t.evaluation_closes_at
+    old_start, old_end = t.workshop_starts_at, t.workshop_ends_at
+    now = at + timedelta(hours=1)
+    with session_scope(settings.database_url) as session:
+        # (Asked ten days before the evaluation closes:) the workshop presents the bilan.
+        with pytest.raises(ServiceError, match="doit suivre la clôture"):
+            fixes.move_workshop(
+                session, settings, world.cohort_id, starts_at=t.evaluation_closes_at,
+                location=None, now=t.evaluation_closes_at - timedelta(days=10),
+                actor="operator:id-1",
+            )  # fmt: skip
+        with pytest.raises(ServiceError, match="déjà passée"):
+            fixes.move_workshop(
+                session, settings, world.cohort_id, starts_at=at, location=None, now=now,
+                actor="operator:id-1",
+            )  # fmt: skip
+        new_start = old_start + timedelta(days=14)
+        report = fixes.move_workshop(
+            session, settings, world.cohort_id, starts_at=new_start, location="Salle Colbert",
+            now=now, actor="operator:id-1",
+        )  # fmt: skip
+    assert report.emails == len(invitations)
+    deliver_pending(settings)
+    for message in received(smtp, "session_moved"):
+        calendar, method = calendar_of(message)
+        event = calendar.walk("VEVENT")[0]
+        original = invitations[to(message)].walk("VEVENT")[0]
+        assert str(event["UID"]) == str(original["UID"]) and str(event["UID"]).startswith(
+            "workshop-"
+        )
+        assert (int(original["SEQUENCE"]), int(event["SEQUENCE"]), method) == (0, 1, "REQUEST")
+        assert event.decoded("DTSTART") == new_start
+        text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        assert "change de date" in text and "Salle Colbert" in text
+    assert len(received(smtp, "session_moved")) == len(invitations)
+    assert timeline(world).workshop_starts_at == new_start
+
+    # The certificates follow the workshop: none at its old end, all at its new one.
+    phases.advance(settings, world.cohort_id, workshop, old_end + timedelta(hours=1))
+    deliver_pending(settings)
+    assert received(smtp, "certificate") == []
+
+    out = cli("workshop", "cancel", "--cohort", code_of(world.cohort_id), "--reason", "grève")
+    assert "Atelier annulé" in out
+    cancelled = received(smtp, "session_cancelled")
+    assert len(cancelled) == len(invitations)
+    for message in cancelled:
+        calendar, method = calendar_of(message)
+        assert method == "CANCEL" and int(calendar.walk("VEVENT")[0]["SEQUENCE"]) == 2
+    out = cli(
+        "workshop", "move", "--cohort", code_of(world.cohort_id), "--at", "01/01/2035 14:00",
+        ok=False,
+    )  # fmt: skip
+    assert "est annulé" in out
+    new_end = new_start + (old_end - old_start)
+    phases.advance(settings, world.cohort_id, workshop, new_end + timedelta(hours=1))
+    deliver_pending(settings)
+    assert received(smtp, "certificate")
+    assert len(received(smtp, "workshop_invitation")) == len(invitations)  # none again

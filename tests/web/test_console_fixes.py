@@ -20,7 +20,7 @@ from models import (
 )
 from tests.web.pages import csrf_of, text_of
 from tests.web.test_console import DELPHINE, SERGE, add, code_of, section, sign_in
-from tests.web.world import deliver_pending, supervision_invitation
+from tests.web.world import deliver_pending, supervision_invitation, workshop_invitation
 
 
 def post(client, world, path: str, **data: str):  # type: ignore[no-untyped-def]
@@ -200,3 +200,23 @@ def test_a_supervisor_cannot_end_a_pair_and_a_forged_post_is_refused(world, sett
             ).first()
             is None
         )
+
+
+def test_an_operator_moves_the_workshop_from_the_cohort_page(world, settings, smtp, client, clock):
+    add(settings, DELPHINE, "mirhe", "operator", "Delphine Roux")
+    _, _, at = workshop_invitation(world)
+    deliver_pending(settings)
+    invited = sum(r.message()["X-Mentorat-Kind"] == "workshop_invitation" for r in smtp.messages)
+    clock.set(at + timedelta(hours=1))
+    sign_in(client, settings, smtp, DELPHINE)
+    assert "Déplacer l’atelier" in client.get(f"/gestion/cohortes/{code_of(world)}").text
+    bad = post(client, world, "atelier/deplacer", debut="demain")
+    assert bad.status_code == 400 and "Indiquez la nouvelle date" in text_of(bad.text)
+    done = post(client, world, "atelier/deplacer", debut="2035-06-12T14:00", lieu="Salle Colbert")
+    assert done.status_code == 303 and done.headers["location"].endswith("?fait=atelier_deplace")
+    page = client.get(done.headers["location"])
+    assert "Atelier déplacé" in text_of(page.text)
+    assert "12 juin 2035" in section(page.text, "atelier")
+    deliver_pending(settings)
+    moved = [r for r in smtp.messages if r.message()["X-Mentorat-Kind"] == "session_moved"]
+    assert len(moved) == invited > 0

@@ -29,6 +29,7 @@ def _values(answer: EvaluationAnswer | None) -> dict[str, Any]:
             "recommend": None,
             "mentor_again": "",
             "comments": "",
+            "comment_consent": False,
         }
     again = {True: "oui", False: "non", None: "ne-sait-pas"}[answer.mentor_again]
     return {
@@ -37,6 +38,7 @@ def _values(answer: EvaluationAnswer | None) -> dict[str, Any]:
         "recommend": answer.recommend,
         "mentor_again": again,
         "comments": answer.comments,
+        "comment_consent": answer.comment_consent,
     }
 
 
@@ -60,6 +62,7 @@ def submit(visit: Visit, data: Any) -> Response:
         message="Indiquez si vous seriez de nouveau mentor.",
     )
     comments = form.text("comments", max_len=visit.limits.long_text, label="vos commentaires")
+    consent = form.flag("comment_consent")
     if not form.result.ok:
         values = {
             **_values(_answer(visit)),
@@ -82,6 +85,7 @@ def submit(visit: Visit, data: Any) -> Response:
         recommend=recommend,
         mentor_again=again if is_mentor else None,
         comments=comments,
+        comment_consent=consent,
         channel="web",
         now=visit.now,
     )

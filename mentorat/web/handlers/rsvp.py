@@ -46,6 +46,9 @@ def event(visit: Visit) -> dict[str, Any]:
         "ends_at": t.workshop_ends_at,
         "location": target.cohort.workshop_location,
         "uid": f"workshop-{target.entity.id}",
+        # Its latest revision: moved or cancelled by the operator (services.fixes).
+        "sequence": target.cohort.workshop_sequence,
+        "method": "CANCEL" if target.cohort.workshop_cancelled_at is not None else "REQUEST",
         "organizer": target.cohort.operator_name,
     }
 
